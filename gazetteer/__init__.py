@@ -1,0 +1,20 @@
+"""geomap's gazetteer: places of the world, a name matcher and a context resolver.
+
+>>> from gazetteer import Geoparser
+>>> [m.place.name for m in Geoparser().parse("Shelling near Jermuk, Armenia.")]
+['Jermuk', 'Armenia']
+"""
+
+from .exc import GazetteerDataError, GazetteerError, UserGazetteerError
+from .gazetteer import Gazetteer
+from .geoparser import Geoparser
+from .matcher import GazetteerMatcher
+from .mention import Mention, Span
+from .place import AREA_KINDS, KINDS, LINE_KINDS, Place
+from .resolver import ContextResolver
+
+__all__ = [
+    "AREA_KINDS", "ContextResolver", "Gazetteer", "GazetteerDataError", "GazetteerError",
+    "GazetteerMatcher", "Geoparser", "KINDS", "LINE_KINDS", "Mention", "Place", "Span",
+    "UserGazetteerError",
+]

@@ -1,0 +1,206 @@
+"""The :class:`Gazetteer`: places, their names and geometries, and queries on them."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import _schema
+from .exc import GazetteerDataError
+from .name_index import NameIndex
+from .normalize import fold_name
+from .place import Place
+
+__all__ = ["Gazetteer"]
+
+
+def _read_table(path: Path, columns: dict[str, str]) -> pd.DataFrame:
+    """Read a Parquet or CSV table and check it has ``columns``."""
+    path = Path(path)
+    if not path.is_file():
+        raise GazetteerDataError(
+            f"gazetteer file {path} does not exist; reinstall geomap "
+            "(pip install --force-reinstall geomap) or rebuild it with: python -m gazetteer.build"
+        )
+    try:
+        if path.suffix == ".csv":
+            dtypes = {c: ("string" if t == "string" else t) for c, t in columns.items() if t != "binary"}
+            table = pd.read_csv(path, dtype=dtypes, keep_default_na=False)
+        else:
+            table = pd.read_parquet(path)
+    except (OSError, ValueError) as error:
+        raise GazetteerDataError(f"cannot read gazetteer file {path}: {error}") from error
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise GazetteerDataError(
+            f"gazetteer file {path} lacks the columns {missing}; it has {list(table.columns)}"
+        )
+    return table
+
+
+class Gazetteer:
+    """Places with names and geometries.
+
+    Build one with :meth:`load` (the data shipped with the package) or
+    :meth:`from_files`; both return a ready, immutable gazetteer.
+
+    Examples
+    --------
+    >>> gaz = Gazetteer.load()
+    >>> [p.name for p in gaz.lookup("Khatlon")][:1]
+    ['Khatlon']
+    >>> gaz.get(gaz.lookup("Dushanbe")[0].place_id).country_code
+    'TJ'
+    """
+
+    def __init__(self, places: pd.DataFrame, names: pd.DataFrame,
+                 geometries: pd.DataFrame | None = None, frequencies: pd.DataFrame | None = None,
+                 *, fingerprint: str = ""):
+        places = places.reset_index(drop=True)
+        if places["place_id"].duplicated().any():
+            dupes = places.loc[places["place_id"].duplicated(), "place_id"].head(5).tolist()
+            raise GazetteerDataError(f"gazetteer has duplicate place ids, e.g. {dupes}")
+        self._places = places
+        self._row_of = pd.Index(places["place_id"])
+        self._names = names
+        self._frequencies = frequencies
+        self._wkb = (
+            dict(zip(geometries["place_id"], geometries["wkb"])) if geometries is not None else {}
+        )
+        self.fingerprint = fingerprint or hashlib.sha256(
+            pd.util.hash_pandas_object(places[["place_id", "lat", "lon"]], index=False).values.tobytes()
+            + pd.util.hash_pandas_object(names[["place_id", "name"]], index=False).values.tobytes()
+        ).hexdigest()[:16]
+        self._children: dict[str, list[str]] | None = None
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    @functools.cache
+    def load(cls) -> "Gazetteer":
+        """The gazetteer shipped with the package (cached: loaded once per process)."""
+        data = resources.files("gazetteer") / "data"
+        with resources.as_file(data) as folder:
+            info = folder / _schema.BUILD_INFO_FILE
+            fingerprint = hashlib.sha256(info.read_bytes()).hexdigest()[:16] if info.is_file() else ""
+            return cls.from_files(
+                folder / _schema.PLACES_FILE,
+                folder / _schema.NAMES_FILE,
+                folder / _schema.GEOMETRIES_FILE,
+                folder / _schema.FREQUENCY_FILE,
+                fingerprint=fingerprint,
+            )
+
+    @classmethod
+    def from_files(cls, places: str | Path, names: str | Path, geometries: str | Path | None = None,
+                   frequencies: str | Path | None = None, *, fingerprint: str = "") -> "Gazetteer":
+        """Read a gazetteer from Parquet (or CSV) files laid out as :mod:`gazetteer._schema` says.
+
+        ``geometries`` and ``frequencies`` are optional: without them every
+        place is a point and no name counts as a common word.
+        """
+        def optional(path, columns):
+            return _read_table(path, columns) if path is not None else None
+
+        return cls(
+            _read_table(places, _schema.PLACE_COLUMNS),
+            _read_table(names, _schema.NAME_COLUMNS),
+            optional(geometries, _schema.GEOMETRY_COLUMNS),
+            optional(frequencies, _schema.FREQUENCY_COLUMNS),
+            fingerprint=fingerprint,
+        )
+
+    # -- queries --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @functools.cached_property
+    def names(self) -> NameIndex:
+        """The folded-name index the matcher and :meth:`lookup` use (built once, cached on disk)."""
+        return NameIndex.for_gazetteer(self._places, self._names, self._frequencies, self.fingerprint)
+
+    def place_at(self, row: int) -> Place:
+        """The place in table row ``row`` (rows are what the name index stores)."""
+        record = self._places.iloc[row]
+        return Place(
+            place_id=record["place_id"], name=record["name"], kind=record["kind"],
+            country_code=record["country_code"], lat=float(record["lat"]), lon=float(record["lon"]),
+            population=int(record["population"]), parent_id=record["parent_id"],
+            feature_code=record["feature_code"], source=record["source"],
+        )
+
+    def row_of(self, place_id: str) -> int:
+        """The table row of ``place_id``; raises KeyError when it is not in the gazetteer."""
+        row = self._row_of.get_indexer([place_id])[0]
+        if row < 0:
+            raise KeyError(f"no place with id {place_id!r} in the gazetteer")
+        return int(row)
+
+    def get(self, place_id: str) -> Place:
+        """The place with id ``place_id``; raises KeyError if there is none."""
+        return self.place_at(self.row_of(place_id))
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place called ``name`` (any spelling, any case), most populous first."""
+        rows = self.names.rows_for(fold_name(name))
+        places = [self.place_at(int(r)) for r in np.unique(rows)]
+        return sorted(places, key=lambda p: (-p.population, p.place_id))
+
+    def names_of(self, place_id: str) -> list[str]:
+        """All names of ``place_id`` in the data (canonical first)."""
+        names = self._names[self._names["place_id"] == place_id]
+        canonical = names[names["name_type"] == "canonical"]["name"].tolist()
+        return canonical + sorted(set(names["name"]) - set(canonical))
+
+    def parent(self, place_id: str) -> Place | None:
+        """The enclosing division of ``place_id``, or None at the top."""
+        parent_id = self.get(place_id).parent_id
+        return self.get(parent_id) if parent_id and parent_id in self._row_of else None
+
+    def ancestors(self, place_id: str) -> list[Place]:
+        """Enclosing divisions from the nearest up (district, province, country)."""
+        chain, seen = [], {place_id}
+        parent = self.parent(place_id)
+        while parent is not None and parent.place_id not in seen:
+            chain.append(parent)
+            seen.add(parent.place_id)
+            parent = self.parent(parent.place_id)
+        return chain
+
+    def children(self, place_id: str) -> list[Place]:
+        """Places whose parent is ``place_id``, most populous first."""
+        if self._children is None:
+            children: dict[str, list[str]] = {}
+            for child, parent in zip(self._places["place_id"], self._places["parent_id"]):
+                if parent:
+                    children.setdefault(parent, []).append(child)
+            self._children = children
+        places = [self.get(c) for c in self._children.get(place_id, [])]
+        return sorted(places, key=lambda p: (-p.population, p.place_id))
+
+    def geometry(self, place_id: str):
+        """The shapely geometry of ``place_id``: its polygon or line, else its point."""
+        wkb = self._wkb.get(place_id)
+        if wkb is not None:
+            return shapely.from_wkb(wkb)
+        place = self.get(place_id)
+        return shapely.Point(place.lon, place.lat)
+
+    def has_shape(self, place_id: str) -> bool:
+        """True when ``place_id`` has a polygon or line, not just a point."""
+        return place_id in self._wkb
+
+    def contains(self, area_id: str, place_id: str) -> bool:
+        """True when the representative point of ``place_id`` lies in ``area_id``'s geometry."""
+        place = self.get(place_id)
+        return bool(self.geometry(area_id).covers(shapely.Point(place.lon, place.lat)))
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The places table (read-only view; columns as :mod:`gazetteer._schema` says)."""
+        return self._places

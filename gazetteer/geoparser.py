@@ -1,0 +1,40 @@
+"""Text in, resolved place mentions out: the matcher and resolver wired together."""
+
+from __future__ import annotations
+
+from .gazetteer import Gazetteer
+from .matcher import GazetteerMatcher
+from .mention import Mention, Span
+from .resolver import ContextResolver
+
+__all__ = ["Geoparser"]
+
+
+class Geoparser:
+    """Find and resolve the place mentions of a text.
+
+    Every collaborator can be injected; by default the shipped gazetteer,
+    its Aho–Corasick matcher and the context resolver are used.
+
+    Examples
+    --------
+    >>> parser = Geoparser()
+    >>> [(m.surface, m.place.country_code) for m in parser.parse("Clashes in Khatlon Province and Vorukh.")]
+    [('Khatlon Province', 'TJ'), ('Vorukh', 'TJ')]
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, matcher=None, resolver=None,
+                 include_demonyms: bool = False):
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
+        self.matcher = matcher if matcher is not None else GazetteerMatcher(self.gazetteer.names)
+        self.resolver = resolver if resolver is not None else ContextResolver(
+            self.gazetteer, include_demonyms=include_demonyms
+        )
+
+    def spans(self, text: str) -> list[Span]:
+        """Every name-like span of ``text`` before resolution."""
+        return self.matcher.find(text)
+
+    def parse(self, text: str) -> list[Mention]:
+        """The resolved mentions of ``text``, in text order."""
+        return self.resolver.resolve(text, self.matcher.find(text))

@@ -1,0 +1,130 @@
+"""Find every piece of text that is written like a gazetteer name.
+
+The matcher is deliberately permissive about *which* place a span is and strict
+about *how it is written*: a span must look like a proper name (capitalised,
+or ALL CAPS), and the longest such span wins. Deciding whether "Georgia" is the
+country or the state, or whether "Ararat" is a person, is the resolver's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .mention import Span
+from .name_index import NameIndex
+from .normalize import fold
+
+__all__ = ["GazetteerMatcher", "looks_like_name", "QUALIFIERS"]
+
+#: Words after a name that say what kind of division it is ("Khatlon Province").
+#: They are folded into the mention; the value is the kind the resolver should prefer.
+QUALIFIERS = {
+    "autonomous region": "admin1", "autonomous oblast": "admin1", "autonomous republic": "admin1",
+    "autonomous okrug": "admin1", "province": "admin1", "oblast": "admin1", "region": "admin1",
+    "viloyat": "admin1", "governorate": "admin1", "prefecture": "admin1", "krai": "admin1",
+    "kray": "admin1", "district": "admin2", "rayon": "admin2", "raion": "admin2",
+    "county": "admin2", "municipality": "admin2",
+}
+# "Viloyati Khatlon" (Tajik word order) puts the qualifier first.
+_PREFIX_QUALIFIERS = {"viloyati": "admin1"}
+_QUALIFIER_AFTER = re.compile(
+    r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_QUALIFIER_BEFORE = re.compile(r"\b(" + "|".join(_PREFIX_QUALIFIERS) + r")[ \t]+$", re.IGNORECASE)
+
+# Lower-case words that may sit inside a proper name ("Gulf of Aden", "Rostov-on-Don").
+_NAME_PARTICLES = frozenset(
+    "of the and on upon de del della di da do dos das du des la le les el al en y e i "
+    "van von der den am an im na nad pod sur bin ibn".split()
+)
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“”«»]\s*$")
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def looks_like_name(surface: str) -> bool:
+    """True when ``surface`` is capitalised the way a proper name is.
+
+    >>> looks_like_name("Gulf of Aden"), looks_like_name("wake up"), looks_like_name("KHATLON")
+    (True, False, True)
+    """
+    words = surface.split()
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _NAME_PARTICLES for w in words)
+
+
+def _is_headline(line: str) -> bool:
+    """A short line, not ending a sentence, whose longer words are (almost) all capitalised."""
+    words = [w for w in _LINE_WORD.findall(line) if len(w) > 3]
+    if len(words) < 2 or len(line) > 200 or line.rstrip().endswith((".", ",", ";")):
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised >= 0.8 * len(words)
+
+
+class GazetteerMatcher:
+    """Aho–Corasick search of a :class:`~gazetteer.name_index.NameIndex` over text.
+
+    Parameters
+    ----------
+    index : NameIndex
+        The gazetteer's name index (``Gazetteer.names``).
+    """
+
+    def __init__(self, index: NameIndex):
+        self.index = index
+
+    def find(self, text: str) -> list[Span]:
+        """Every non-overlapping, name-like span of ``text`` that names a place, leftmost-longest."""
+        found = []
+        for start, end, key in self._raw_matches(text):
+            if looks_like_name(text[start:end]):
+                found.append((start, end, key))
+        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+        spans, last_end = [], 0
+        for start, end, key in found:
+            if start >= last_end:
+                spans.append(self._span(text, start, end, key))
+                last_end = spans[-1].end
+        return spans
+
+    def _raw_matches(self, text: str):
+        """``(start, end, key)`` of every whole-word match, offsets into ``text``."""
+        folded = np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32)
+        space = folded == 32
+        # Runs of spaces count as one, so "St. Petersburg" and "Khatlon\r\nProvince" match.
+        keep = ~(space & np.concatenate(([True], space[:-1])))
+        original = np.flatnonzero(keep)
+        compact = " " + folded[keep].tobytes().decode("utf-32-le") + " "
+        keys = self.index.keys
+        for last, number in self.index.automaton.iter(compact):
+            key = keys[number]
+            first = last - len(key)  # index in `compact` of the key's first character
+            # compact[i] is text[original[i - 1]] because of the leading pad.
+            yield int(original[first - 1]), int(original[last - 2]) + 1, key
+
+    def _span(self, text: str, start: int, end: int, key: str) -> Span:
+        qualifier = ""
+        after = _QUALIFIER_AFTER.match(text, end)
+        if after:
+            qualifier = QUALIFIERS[after.group(1).lower()]
+            end = after.end()
+        else:
+            for word, kind in QUALIFIERS.items():
+                if key.endswith(" " + word):
+                    qualifier = kind
+            before = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
+            if before:
+                qualifier = _PREFIX_QUALIFIERS[before.group(1).lower()]
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        before_text = text[max(0, start - 3):start]
+        sentence_initial = start == line_start or bool(_SENTENCE_END.search(before_text))
+        return Span(
+            start=start, end=end, surface=text[start:end], key=key, qualifier=qualifier,
+            in_headline=_is_headline(line), sentence_initial=sentence_initial,
+        )

@@ -1,0 +1,294 @@
+"""Choose one place for each matched span, using the article as context.
+
+Resolution runs in three steps:
+
+1. *Is it a place at all?* A span that is part of a longer proper noun
+   ("Ararat Mirzoyan", "USS Abraham Lincoln", "China Road and Bridge
+   Corporation") or follows a personal title is dropped.
+2. *Which place?* Each candidate gets a prior from its kind and population,
+   a bonus when a qualifier asks for its kind ("Samsun province"), and a
+   context bonus when it lies in a country the article names or near the
+   article's other unambiguous places (Georgia beside Armenia and Baku).
+3. *One sense per name per article*: every span with the same name in one
+   text gets the place that scores best over all of them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from geopy.distance import EARTH_RADIUS
+
+from . import _schema
+from .gazetteer import Gazetteer
+from .mention import Mention, Span
+
+__all__ = ["ContextResolver", "Candidate"]
+
+_CANONICAL = _schema.NAME_TYPES.index("canonical")
+_DEMONYM = _schema.NAME_TYPES.index("demonym")
+_HISTORICAL = _schema.NAME_TYPES.index("historical")
+_ABBREVIATION = _schema.NAME_TYPES.index("abbreviation")
+
+# Prior score of a candidate by kind, before population (cities) is added.
+_KIND_PRIOR = {
+    "country": 12.0, "continent": 9.0, "dependency": 8.0, "macro_region": 8.0, "disputed": 8.5,
+    "corridor": 9.0, "venue": 9.0, "historical": 7.0, "water": 8.0, "admin1": 6.5,
+    "physical": 6.0, "island": 6.0, "admin2": 4.5, "city": 2.0,
+}
+# What a qualifier word asks for, and how much other kinds still get.
+_QUALIFIER_FIT = {
+    "admin1": {"admin1": 6.0, "admin2": 3.0, "macro_region": 2.0, "physical": 2.0, "disputed": 3.0},
+    "admin2": {"admin2": 6.0, "admin1": 3.0},
+    "city": {"city": 4.0},
+}
+# Words before a name that make it a person: "President Charles Michel", "Mr Lincoln".
+_TITLES = frozenset(
+    "mr mrs ms miss dr prof president minister secretary general gen col colonel lt sgt "
+    "captain capt commander chancellor premier senator sen rep gov governor king queen prince "
+    "princess sheikh emir ambassador mayor judge pope chairman spokesman spokeswoman "
+    "spokesperson envoy deputy uss hms".split()
+)
+# Capitalised words that may precede a place name without making it part of another name.
+_PLACE_MODIFIERS = frozenset(
+    "north south east west northern southern eastern western central upper lower greater "
+    "new old inner outer far near mid northeast northwest southeast southwest northeastern "
+    "northwestern southeastern southwestern occupied annexed liberated the in at from to "
+    "near of on for and but by with as after before since across into outside inside "
+    "around via over under between along during".split()
+)
+# Capitalised words after a place name that keep it a place ("Dushanbe Airport").
+_PLACE_HEADS = frozenset(
+    "city airport valley river mountains mountain region province oblast district sea gulf "
+    "strait lake border borders crossing corridor road highway bridge port harbour harbor "
+    "station square street avenue bay coast island islands peninsula plateau desert basin "
+    "front line checkpoint dam reservoir canal oblast's".split()
+)
+# Zipf frequencies (wordfreq scale: 7.7 = "the", 4 = "valley", 3 = "armenia").
+_JUNK_ALTERNATE_ZIPF = 4.0   # a town's *alternate* name this common is noise in GeoNames
+_UNCERTAIN_CAPITAL_ZIPF = 3.0  # at a sentence start or in a headline, such a word may be a word
+_COMMON_WORD_ZIPF = 4.5      # even capitalised mid-sentence, such a word needs a strong place
+# Kinds that are the usual meaning of their name even when it is a common word ("Turkey", "Chad").
+_STRONG_KINDS = frozenset({"country", "continent", "macro_region", "disputed", "dependency",
+                           "admin1", "water", "historical", "corridor", "venue"})
+_STRONG_CITY_POPULATION = 100_000
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+
+
+@dataclass
+class Candidate:
+    """One possible place for a span, with its running score and the reasons behind it."""
+
+    row: int
+    kind: str
+    country_code: str
+    lat: float
+    lon: float
+    demonym: bool
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances in km from one point to many (fast enough for scoring)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dlat, dlon = p2 - p1, np.radians(lons - lon)
+    h = np.sin(dlat / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+class ContextResolver:
+    """Resolve spans to places with priors, qualifiers and article context.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        Where candidates come from.
+    include_demonyms : bool
+        Keep adjectives and people names ("Tajik", "Azerbaijani") as mentions
+        of their country (``mention_kind == "demonym"``).
+    max_candidates : int
+        Candidates kept per name, by prior; the long tail of hamlets sharing a
+        famous name never wins and only costs time.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = False,
+                 max_candidates: int = 40):
+        self.gazetteer = gazetteer
+        self.include_demonyms = include_demonyms
+        self.max_candidates = max_candidates
+        table = gazetteer.table
+        self._kind = table["kind"].to_numpy(dtype=object)
+        self._country = table["country_code"].to_numpy(dtype=object)
+        self._lat = table["lat"].to_numpy(dtype=float)
+        self._lon = table["lon"].to_numpy(dtype=float)
+        self._population = table["population"].to_numpy(dtype=np.int64)
+        self._feature = table["feature_code"].to_numpy(dtype=object)
+        self._parent = table["parent_id"].to_numpy(dtype=object)
+
+    # -- public ---------------------------------------------------------------------
+    def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
+        """Resolve ``spans`` of ``text``; spans judged not to be places are left out."""
+        kept = [s for s in spans if self._is_place_reference(text, s)]
+        candidates = {id(s): self._candidates(s) for s in kept}
+        kept = [s for s in kept if candidates[id(s)]]
+        self._add_context(kept, candidates)
+        chosen = self._one_sense_per_name(kept, candidates)
+        mentions = []
+        for span in kept:
+            winner, confidence = chosen[span.key]
+            mention = self._mention(span, winner, confidence)
+            if mention is not None:
+                mentions.append(mention)
+        return mentions
+
+    # -- step 1: is the span a place reference? ---------------------------------------
+    def _is_place_reference(self, text: str, span: Span) -> bool:
+        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if before and before.group(1).rstrip(".").lower() in _TITLES:
+            return False  # "Minister Ararat Mirzoyan", "USS Abraham Lincoln"
+        if span.in_headline:
+            return True  # every word is capitalised there: neighbours prove nothing
+        if before:
+            word = before.group(1).rstrip(".").lower()
+            # "Charles Michel": a capitalised word joined by one space is a first name.
+            if (before.group(1)[0].isupper() and word not in _PLACE_MODIFIERS
+                    and not self._starts_sentence(text, before.start(1))
+                    and self.gazetteer.names.key_number(word) < 0):
+                return False
+        after = _WORD_AFTER.match(text, span.end)
+        if after and not span.qualifier:
+            word = after.group(1)
+            if (word[0].isupper() and word.lower() not in _PLACE_HEADS
+                    and word.lower() not in _PLACE_MODIFIERS
+                    and self.gazetteer.names.key_number(word.lower()) < 0):
+                return False  # "Ararat Mirzoyan", "China Road and Bridge Corporation"
+        return True
+
+    @staticmethod
+    def _starts_sentence(text: str, index: int) -> bool:
+        head = text[max(0, index - 3):index].rstrip(" \t\"“«'(")
+        return index == 0 or not head or head[-1] in ".!?:;\n"
+
+    # -- step 2: candidates and their scores ----------------------------------------
+    def _candidates(self, span: Span) -> list[Candidate]:
+        number = self.gazetteer.names.key_number(span.key)
+        rows, types = self.gazetteer.names.entries(number)
+        if (types == _DEMONYM).any():
+            # An adjective such as "Tajik" names the people's country, not a village of that name.
+            if not self.include_demonyms:
+                return []
+            keep = types == _DEMONYM
+            rows, types = rows[keep], types[keep]
+        junk_alternates = self.gazetteer.names.zipf[number] >= _JUNK_ALTERNATE_ZIPF
+        out = []
+        for row, name_type in zip(rows.tolist(), types.tolist()):
+            kind = self._kind[row]
+            if junk_alternates and kind == "city" and name_type != _CANONICAL:
+                continue  # "The", "For", "At" are alternate names of some town: never the meaning
+            score, reasons = self._prior(row, kind, name_type)
+            fit = _QUALIFIER_FIT.get(span.qualifier, {}).get(kind, 0.0)
+            if fit:
+                score += fit
+                reasons.append(f"qualifier asks for {span.qualifier}")
+            out.append(Candidate(row, kind, self._country[row], self._lat[row], self._lon[row],
+                                 name_type == _DEMONYM, score, reasons))
+        out.sort(key=lambda c: (-c.score, c.row))
+        return out[: self.max_candidates]
+
+    def _prior(self, row: int, kind: str, name_type: int) -> tuple[float, list[str]]:
+        score = _KIND_PRIOR[kind]
+        reasons = [kind]
+        if kind == "city":
+            population = int(self._population[row])
+            score += 1.2 * math.log10(population + 1)
+            reasons = [f"city of {population:,}"]
+            if self._feature[row] == "PPLC":
+                score += 2.0
+                reasons.append("capital")
+            elif self._feature[row] in ("PPLA", "PPLA2"):
+                score += 0.8
+        if name_type == _HISTORICAL:
+            score -= 1.0
+        elif name_type == _ABBREVIATION:
+            score -= 0.5
+        return score, reasons
+
+    def _add_context(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
+        """Raise candidates that sit in the article's countries and near its sure places."""
+        anchors = [cands[0] for cands in (candidates[id(s)] for s in spans)
+                   if len(cands) == 1 or cands[0].score - cands[1].score >= 3.0]
+        countries: dict[str, int] = {}
+        for anchor in anchors:
+            if anchor.country_code:
+                countries[anchor.country_code] = countries.get(anchor.country_code, 0) + 1
+        anchor_lats = np.array([a.lat for a in anchors if a.kind not in ("continent", "macro_region")])
+        anchor_lons = np.array([a.lon for a in anchors if a.kind not in ("continent", "macro_region")])
+        for span in spans:
+            cands = candidates[id(span)]
+            if len(cands) < 2:
+                continue
+            for cand in cands:
+                in_country = countries.get(cand.country_code, 0)
+                # The candidate's own mention counts as an anchor; only *other* evidence helps.
+                if cand is cands[0] and cand in anchors:
+                    in_country -= 1
+                if in_country > 0:
+                    cand.score += 3.0 + min(in_country, 3)
+                    cand.reasons.append(f"in {cand.country_code}, which the article names")
+                if len(anchor_lats):
+                    distance = _haversine_km(cand.lat, cand.lon, anchor_lats, anchor_lons)
+                    distance = distance[distance > 1.0]  # not itself
+                    if len(distance) and distance.min() < 500:
+                        cand.score += 3.0 * math.exp(-distance.min() / 250)
+                        cand.reasons.append(f"{distance.min():.0f} km from another place in the text")
+
+    # -- step 3: one sense per name -------------------------------------------------
+    def _one_sense_per_name(self, spans, candidates) -> dict[str, tuple[Candidate, float]]:
+        by_key: dict[str, dict[int, Candidate]] = {}
+        totals: dict[str, dict[int, float]] = {}
+        for span in spans:
+            for cand in candidates[id(span)]:
+                best = by_key.setdefault(span.key, {})
+                total = totals.setdefault(span.key, {})
+                total[cand.row] = total.get(cand.row, 0.0) + cand.score
+                if cand.row not in best or cand.score > best[cand.row].score:
+                    best[cand.row] = cand
+        chosen = {}
+        for key, total in totals.items():
+            counts = sum(1 for s in spans if s.key == key)
+            ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
+            scores = np.array([t / counts for _, t in ranked[:5]])
+            probabilities = np.exp((scores - scores.max()) / 2.0)
+            chosen[key] = (by_key[key][ranked[0][0]], float(probabilities[0] / probabilities.sum()))
+        return chosen
+
+    def _evidence(self, span: Span, winner: Candidate) -> float:
+        """How much the way ``span`` is written supports a place reading (0 rejects it)."""
+        zipf = self.gazetteer.names.commonness(span.key)
+        strong = winner.kind in _STRONG_KINDS or (
+            winner.kind == "city" and self._population[winner.row] >= _STRONG_CITY_POPULATION)
+        uncertain_capital = span.in_headline or (span.sentence_initial and " " not in span.key)
+        if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF and not strong:
+            return 0.0  # "March", "Deal", "Split" opening a sentence or headline
+        if zipf >= _COMMON_WORD_ZIPF and not strong:
+            return 0.0
+        if span.in_headline:
+            small = winner.kind == "city" and self._population[winner.row] < 50_000
+            return 0.5 if small else 0.8
+        return 0.9 if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF else 1.0
+
+    def _mention(self, span: Span, winner: Candidate, share: float) -> Mention | None:
+        evidence = self._evidence(span, winner)
+        if evidence == 0.0:
+            return None
+        confidence = round(max(0.05, min(1.0, share * evidence)), 3)
+        place = self.gazetteer.place_at(winner.row)
+        reasons = winner.reasons + ([f"p={share:.2f} among the candidates"] if share < 1 else [])
+        return Mention(span.start, span.end, span.surface, place, confidence, "; ".join(reasons),
+                       "demonym" if winner.demonym else "place")

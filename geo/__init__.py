@@ -1,0 +1,21 @@
+"""geomap: read conflict reporting, find the places it names, draw a map per theme.
+
+The command line (``geomap build``) is a thin layer over these functions.
+"""
+
+from ._version import __version__
+from .corpus import read_corpus, sample_corpus_path
+from .document import Article, Document, Section
+from .exc import CorpusError, GeomapError, OutputError, ThemeError
+from .pipeline import CorpusResult, geoparse_documents
+from .places import places_frame
+from .render import build_map, render_html
+from .table import MENTION_COLUMNS
+from .themes import Theme, ThemeMatch, assign_themes, default_themes_path, load_themes
+
+__all__ = [
+    "Article", "CorpusError", "CorpusResult", "Document", "GeomapError", "MENTION_COLUMNS",
+    "OutputError", "Section", "Theme", "ThemeError", "ThemeMatch", "__version__", "assign_themes",
+    "build_map", "default_themes_path", "geoparse_documents", "load_themes", "places_frame",
+    "read_corpus", "render_html", "sample_corpus_path",
+]

@@ -1,0 +1,72 @@
+"""Write the mentions table for other tools: CSV, GeoJSON and Parquet, each atomically."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .exc import OutputError
+
+__all__ = ["write_atomic", "write_csv", "write_geojson", "write_parquet", "geojson_text"]
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` beside ``path``, then rename: readers never see half a file."""
+    path = Path(path)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror}; check the --out folder") from error
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The table as UTF-8 CSV with a header row (floats in shortest round-trip form)."""
+    write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """The table as Parquet (zstd), dtypes kept."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, compression="zstd")
+    write_atomic(path, buffer.getvalue())
+
+
+def _json_value(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if value is pd.NA:
+        return None
+    return value
+
+
+def geojson_text(frame: pd.DataFrame) -> str:
+    """A GeoJSON FeatureCollection of points, one feature per row, other columns as properties."""
+    properties = [c for c in frame.columns if c not in ("lat", "lon")]
+    features = []
+    for record in frame.to_dict("records"):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
+            "properties": {c: _json_value(record[c]) for c in properties},
+        })
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
+
+
+def write_geojson(frame: pd.DataFrame, path: Path) -> None:
+    """The table as GeoJSON points (lon, lat order, as the format wants)."""
+    write_atomic(path, geojson_text(frame))

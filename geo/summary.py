@@ -1,0 +1,41 @@
+"""The one-screen summary ``geomap build`` prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .pipeline import CorpusResult
+from .places import UNTHEMED, explode_themes
+from .themes import Theme
+
+__all__ = ["format_summary"]
+
+_LISTED = 12  # names listed per line before "and N more"
+
+
+def _names(counter) -> str:
+    items = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{name} ({n})" if n > 1 else name for name, n in items[:_LISTED])
+    more = len(items) - _LISTED
+    return shown + (f", and {more} more" if more > 0 else "") if items else "none"
+
+
+def format_summary(result: CorpusResult, themes: list[Theme], written: list[Path], out_dir: Path) -> str:
+    """Articles read, mentions found and resolved, counts per theme, names not resolved."""
+    mentions = result.mentions
+    themed = explode_themes(mentions)
+    lines = [
+        f"read {result.documents} files: {result.articles} articles, {result.sections} sections",
+        f"mentions: {result.spans_found} names found, {len(mentions)} resolved to "
+        f"{mentions['place_id'].nunique()} places",
+        "themes:",
+    ]
+    width = max([len(t.id) for t in themes] + [len(UNTHEMED)])
+    for theme_id, title in [(t.id, t.title) for t in themes] + [(UNTHEMED, "no theme")]:
+        rows = themed[themed["theme"] == theme_id]
+        articles = rows[["doc_id", "article"]].drop_duplicates().shape[0]
+        lines.append(f"  {theme_id:<{width}}  {articles:>4} articles {len(rows):>6} mentions  {title}")
+    lines.append(f"not in the gazetteer: {_names(result.unknown_names)}")
+    lines.append(f"matched but judged not places: {_names(result.not_places)}")
+    lines.append(f"wrote {len(written)} files to {out_dir}/: " + ", ".join(p.name for p in written))
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""The tidy mentions table: one row per resolved place mention, with its article and themes."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from gazetteer import Mention
+
+from .document import Article, Document, Section
+
+__all__ = ["MENTION_COLUMNS", "mention_rows", "mentions_frame", "snippet_around"]
+
+#: Column -> (pandas dtype, meaning). The order is the order of every export.
+MENTION_COLUMNS = {
+    "doc_id": ("string", "document id: the file's path relative to the corpus root given"),
+    "path": ("string", "the file as read"),
+    "article": ("int64", "index of the article within the document, from 0"),
+    "section": ("int64", "index of the section within the article, from 0"),
+    "section_title": ("string", "heading of the section (the article title for the first)"),
+    "title": ("string", "article title"),
+    "date": ("string", "article date, ISO YYYY-MM-DD, or empty"),
+    "author": ("string", "article author, or empty"),
+    "source": ("string", "outlet the article came from, or empty"),
+    "url": ("string", "article URL, or empty"),
+    "surface": ("string", "the words as written in the document"),
+    "start": ("int64", "character offset of the mention in the document text"),
+    "end": ("int64", "character offset just after the mention"),
+    "mention_kind": ("string", "'place', or 'demonym' for adjectives such as 'Tajik'"),
+    "place_id": ("string", "gazetteer id of the place"),
+    "place_name": ("string", "canonical name of the place"),
+    "kind": ("string", "kind of place: country, admin1, admin2, city, water, corridor..."),
+    "country_code": ("string", "ISO 3166-1 alpha-2 code, empty for multi-country places"),
+    "lat": ("float64", "latitude of the place's representative point (WGS84)"),
+    "lon": ("float64", "longitude of the place's representative point (WGS84)"),
+    "confidence": ("float64", "resolver confidence in [0, 1]"),
+    "reason": ("string", "why the resolver chose this place"),
+    "themes": ("string", "';'-separated ids of the themes of the mention's section"),
+    "theme_reasons": ("string", "'theme-id: reason' for each theme, separated by ' | '"),
+    "snippet": ("string", "the sentence of the document where the place is mentioned"),
+}
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“«]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=\S)")
+_SNIPPET_MAX = 400
+
+
+def snippet_around(text: str, start: int, end: int, lower: int = 0, upper: int | None = None) -> str:
+    """The sentence of ``text`` holding ``text[start:end]``, within ``[lower, upper)``.
+
+    >>> snippet_around("One. Clashes hit Vorukh today. Three.", 17, 23)
+    'Clashes hit Vorukh today.'
+    """
+    upper = len(text) if upper is None else upper
+    sentence_start = lower
+    for match in _SENTENCE_BREAK.finditer(text, lower, start):
+        sentence_start = match.end()
+    following = _SENTENCE_BREAK.search(text, end, upper)
+    sentence_end = following.start() if following else upper
+    sentence_start = max(sentence_start, start - _SNIPPET_MAX // 2)
+    sentence_end = min(sentence_end, end + _SNIPPET_MAX // 2)
+    return " ".join(text[sentence_start:sentence_end].split())
+
+
+def mention_rows(document: Document, article: Article, section: Section, mentions: list[Mention],
+                 themes: str, theme_reasons: str):
+    """Rows (dicts in :data:`MENTION_COLUMNS` order) for the mentions of one section."""
+    for mention in mentions:
+        place = mention.place
+        yield {
+            "doc_id": document.doc_id, "path": document.path, "article": article.index,
+            "section": section.index, "section_title": section.title, "title": article.title,
+            "date": article.date, "author": article.author, "source": article.source,
+            "url": article.url, "surface": mention.surface, "start": mention.start,
+            "end": mention.end, "mention_kind": mention.mention_kind, "place_id": place.place_id,
+            "place_name": place.name, "kind": place.kind, "country_code": place.country_code,
+            "lat": place.lat, "lon": place.lon, "confidence": mention.confidence,
+            "reason": mention.reason, "themes": themes, "theme_reasons": theme_reasons,
+            "snippet": snippet_around(document.text, mention.start, mention.end,
+                                      section.start, section.end),
+        }
+
+
+def mentions_frame(rows) -> pd.DataFrame:
+    """A DataFrame with exactly :data:`MENTION_COLUMNS`, typed, in document order."""
+    frame = pd.DataFrame(list(rows), columns=list(MENTION_COLUMNS))
+    frame = frame.astype({column: dtype for column, (dtype, _) in MENTION_COLUMNS.items()})
+    if frame[["lat", "lon"]].isna().any().any():
+        raise ValueError("mentions table has rows without coordinates; every place must have a point")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,229 @@
+"""Conflict themes: read a theme file, and assign themes to article sections with a reason.
+
+A section's score for a theme is the sum of
+
+* each keyword's weight times how often it occurs (case-insensitive, whole words),
+* ``place_weight`` for each distinct anchor place the section mentions,
+* ``area_weight`` for each distinct place mentioned inside one of the theme's areas.
+
+The section joins the theme when the score reaches the theme's ``threshold``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import shapely
+from shapely.errors import ShapelyError
+
+from gazetteer import Gazetteer, Mention
+
+from .exc import ThemeError
+
+__all__ = ["Theme", "ThemeMatch", "load_themes", "default_themes_path", "assign_themes"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_WKT_START = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of a theme file: a map layer and the evidence that puts a section in it."""
+
+    id: str
+    title: str
+    colour: str
+    icon: str
+    description: str
+    threshold: float
+    place_weight: float
+    area_weight: float
+    keywords: tuple[tuple[str, float], ...]
+    places: tuple[str, ...]          # anchor place ids
+    place_names: tuple[str, ...]     # anchor places as the file names them
+    areas: tuple[tuple[str, object], ...]  # (label, shapely geometry)
+    _keyword_pattern: re.Pattern | None = None
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    """A theme assigned to a section: its score and, in words, why."""
+
+    theme_id: str
+    score: float
+    reason: str
+
+
+def default_themes_path() -> Path:
+    """The theme file shipped with the package."""
+    return Path(str(resources.files("geo") / "themes" / "default.toml"))
+
+
+def _line_of(source: str, needle: str) -> int:
+    """The 1-based line where ``needle`` first appears in ``source`` (0 if nowhere)."""
+    index = source.find(needle)
+    return source.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _fail(path: Path, source: str, needle: str, message: str) -> ThemeError:
+    line = _line_of(source, needle)
+    where = f"{path}:{line}" if line else str(path)
+    return ThemeError(f"{where}: {message}")
+
+
+def _resolve_place(name: str, gazetteer: Gazetteer, prefer_areas: bool):
+    if gazetteer.names.key_number(name.casefold()) < 0 and ":" in name:
+        try:
+            return gazetteer.get(name)
+        except KeyError:
+            return None
+    candidates = gazetteer.lookup(name)
+    if prefer_areas:
+        shaped = [p for p in candidates if gazetteer.has_shape(p.place_id)]
+        candidates = shaped or candidates
+    rank = {"country": 0, "disputed": 1, "macro_region": 1, "admin1": 2, "corridor": 2,
+            "water": 2, "physical": 3, "admin2": 3, "city": 4}
+    candidates.sort(key=lambda p: (rank.get(p.kind, 5), -p.population, p.place_id))
+    return candidates[0] if candidates else None
+
+
+def _keyword_pattern(keywords: tuple[tuple[str, float], ...]) -> re.Pattern | None:
+    if not keywords:
+        return None
+    alternatives = sorted((re.escape(k.casefold()) for k, _ in keywords), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)")
+
+
+def load_themes(path: str | Path, gazetteer: Gazetteer) -> list[Theme]:
+    """Read and check a theme file; every mistake is a :class:`ThemeError` naming the line."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ThemeError(f"theme file {str(path)!r} does not exist; give a TOML theme file "
+                         "or leave out --themes for the default one") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ThemeError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise ThemeError(f"{path}: not valid TOML: {error}") from error
+    entries = data.get("themes")
+    if not isinstance(entries, list) or not entries:
+        raise ThemeError(f"{path}: no [[themes]] entries; see the default theme file for the format")
+    themes, seen = [], set()
+    for entry in entries:
+        themes.append(_theme(path, source, entry, gazetteer, seen))
+    return themes
+
+
+def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set) -> Theme:
+    theme_id = entry.get("id")
+    if not isinstance(theme_id, str) or not _ID.match(theme_id):
+        raise _fail(path, source, f"id = {theme_id!r}".replace("'", '"') if theme_id else "[[themes]]",
+                    f"theme id {theme_id!r} must be lowercase letters, digits and '-' (e.g. \"aegean-disputes\")")
+    here = f'"{theme_id}"'
+    if theme_id in seen:
+        index = source.find(here, source.find(here) + 1)
+        line = source.count("\n", 0, index) + 1
+        raise ThemeError(f"{path}:{line}: duplicate theme id {theme_id!r}; give each theme its own id")
+    seen.add(theme_id)
+    colour = entry.get("colour", entry.get("color", "#3388ff"))
+    if not isinstance(colour, str) or not _COLOUR.match(colour):
+        raise _fail(path, source, str(colour),
+                    f"theme {theme_id!r}: colour {colour!r} is not a CSS hex colour such as \"#b2182b\"")
+    numbers = {}
+    for key, default in (("threshold", 2.0), ("place_weight", 2.0), ("area_weight", 1.0)):
+        value = entry.get(key, default)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise _fail(path, source, f"{key} = {value}",
+                        f"theme {theme_id!r}: {key} must be a non-negative number, got {value!r}")
+        numbers[key] = float(value)
+    keywords = entry.get("keywords", {})
+    if not isinstance(keywords, dict) or not all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) for w in keywords.values()):
+        raise _fail(path, source, "keywords",
+                    f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight")
+    places, place_names = [], []
+    for name in entry.get("places", []):
+        place = _resolve_place(str(name), gazetteer, prefer_areas=False)
+        if place is None:
+            raise _fail(path, source, f'"{name}"',
+                        f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer")
+        places.append(place.place_id)
+        place_names.append(str(name))
+    areas = []
+    for area in entry.get("areas", []):
+        areas.append((_area_label(area), _area_geometry(path, source, theme_id, area, gazetteer)))
+    keyword_pairs = tuple(sorted((str(k), float(w)) for k, w in keywords.items()))
+    return Theme(
+        id=theme_id, title=str(entry.get("title", theme_id)), colour=colour,
+        icon=str(entry.get("icon", "info-sign")), description=str(entry.get("description", "")),
+        keywords=keyword_pairs, places=tuple(places), place_names=tuple(place_names),
+        areas=tuple(areas), _keyword_pattern=_keyword_pattern(keyword_pairs), **numbers,
+    )
+
+
+def _area_label(area: str) -> str:
+    return "polygon" if _WKT_START.match(str(area)) else str(area)
+
+
+def _area_geometry(path, source, theme_id, area, gazetteer):
+    if not isinstance(area, str):
+        raise _fail(path, source, "areas", f"theme {theme_id!r}: each area must be a string")
+    if _WKT_START.match(area):
+        try:
+            geometry = shapely.from_wkt(area)
+        except ShapelyError as error:
+            raise _fail(path, source, area[:30],
+                        f"theme {theme_id!r}: broken WKT polygon ({error}); "
+                        "write POLYGON ((lon lat, lon lat, ...)) with the first point repeated last") from error
+        if not geometry.is_valid:
+            raise _fail(path, source, area[:30], f"theme {theme_id!r}: the WKT polygon is not valid "
+                        f"({shapely.is_valid_reason(geometry)})")
+        return geometry
+    place = _resolve_place(area, gazetteer, prefer_areas=True)
+    if place is None or not gazetteer.has_shape(place.place_id):
+        raise _fail(path, source, f'"{area}"', f"theme {theme_id!r}: area {area!r} is not a gazetteer "
+                    "region with a shape; name a country, province or region, or give a WKT polygon")
+    return gazetteer.geometry(place.place_id)
+
+
+def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> list[ThemeMatch]:
+    """The themes a section with ``text`` and ``mentions`` belongs to, with score and reason."""
+    folded = text.casefold()
+    places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
+    matches = []
+    for theme in themes:
+        score, reasons = 0.0, []
+        if theme._keyword_pattern is not None:
+            counts: dict[str, int] = {}
+            for hit in theme._keyword_pattern.finditer(folded):
+                counts[hit.group(1)] = counts.get(hit.group(1), 0) + 1
+            weights = {k.casefold(): w for k, w in theme.keywords}
+            found = [(k, n, weights[k]) for k, n in sorted(counts.items())]
+            if found:
+                score += sum(n * w for _, n, w in found)
+                reasons.append("keywords " + ", ".join(f"{k}×{n}" if n > 1 else k for k, n, _ in found))
+        anchors = sorted(places[p].place.name for p in theme.places if p in places)
+        if anchors:
+            score += theme.place_weight * len(anchors)
+            reasons.append("places " + ", ".join(anchors))
+        in_area, described = set(), []
+        for label, geometry in theme.areas:
+            inside = {m.place.place_id: m.place.name for m in places.values()
+                      if geometry.covers(shapely.Point(m.place.lon, m.place.lat))}
+            if inside:
+                in_area |= inside.keys()
+                described.append(f"{label}: {', '.join(sorted(set(inside.values())))}")
+        if in_area:
+            score += theme.area_weight * len(in_area)
+            reasons.append("in areas " + "; ".join(described))
+        if score >= theme.threshold and score > 0:
+            matches.append(ThemeMatch(theme.id, round(score, 3), "; ".join(reasons)))
+    return matches

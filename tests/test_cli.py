@@ -1,0 +1,80 @@
+"""The geomap command: exit codes, messages and the files it writes."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_missing_corpus_path_is_one_clear_line(runner, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(main, ["build", str(missing), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: corpus path {str(missing)!r} does not exist; give a file or folder of articles "
+        "(.txt, .md, .html, .htm), or no path for the bundled sample corpus\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_mentions_needs_a_path(runner):
+    result = runner.invoke(main, ["mentions"])
+    assert result.exit_code == 2
+    assert "Missing argument 'PATHS...'" in result.output
+
+
+def test_help_of_every_command(runner):
+    for args in (["--help"], ["build", "--help"], ["mentions", "--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Usage: " in result.output
+
+
+def test_build_writes_maps_and_tables(runner, tmp_path):
+    out = tmp_path / "maps"
+    result = runner.invoke(main, ["build", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([
+        "index.html", "mentions.csv", "mentions.geojson", "tajik-afghan-border.html",
+        "kyrgyz-tajik-border.html", "armenia-azerbaijan.html", "iran-syunik.html",
+        "crocus-migrants.html", "greece-turkey-aegean.html",
+    ])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    overlays = re.findall(r'"([^"]+) \(\d+\)" : feature_group_', index)
+    assert overlays == ["Tajik–Afghan border", "Kyrgyz–Tajik border", "Armenia–Azerbaijan",
+                        "Iran and the Syunik border", "Crocus City Hall and migrants in Russia",
+                        "Greece–Turkey in the Aegean", "Unthemed"]
+    geojson = json.loads((out / "mentions.geojson").read_text(encoding="utf-8"))
+    header = (out / "mentions.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("doc_id,path,article,section,section_title,title,date")
+    assert len(geojson["features"]) == len((out / "mentions.csv").read_text().splitlines()) - 1
+
+
+def test_build_twice_gives_identical_bytes(runner, tmp_path):
+    for name in ("a", "b"):
+        assert runner.invoke(main, ["build", "--out", str(tmp_path / name), "--quiet"]).exit_code == 0
+    for file in (tmp_path / "a").iterdir():
+        assert file.read_bytes() == (tmp_path / "b" / file.name).read_bytes(), file.name
+
+
+def test_mentions_jsonl(runner, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Shelling Near Jermuk\ndate 2022-09-13\n\nShells fell on Jermuk and Sotk.\n",
+                    encoding="utf-8")
+    result = runner.invoke(main, ["mentions", str(page)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["surface"], r["start"], r["end"], r["country_code"], r["date"]) for r in rows] == [
+        ("Jermuk", 14, 20, "AM", "2022-09-13"),
+        ("Jermuk", 52, 58, "AM", "2022-09-13"),
+        ("Sotk", 63, 67, "AM", "2022-09-13"),
+    ]
