@@ -44,6 +44,15 @@ def _read_table(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     return table
 
 
+def _frame_fingerprint(*frames: pd.DataFrame | None) -> str:
+    digest = hashlib.sha256()
+    for frame in frames:
+        if frame is not None:
+            digest.update(pd.util.hash_pandas_object(frame.drop(columns="wkb", errors="ignore"),
+                                                     index=False).values.tobytes())
+    return digest.hexdigest()[:16]
+
+
 class Gazetteer:
     """Places with names and geometries.
 
@@ -73,10 +82,8 @@ class Gazetteer:
         self._wkb = (
             dict(zip(geometries["place_id"], geometries["wkb"])) if geometries is not None else {}
         )
-        self.fingerprint = fingerprint or hashlib.sha256(
-            pd.util.hash_pandas_object(places[["place_id", "lat", "lon"]], index=False).values.tobytes()
-            + pd.util.hash_pandas_object(names[["place_id", "name"]], index=False).values.tobytes()
-        ).hexdigest()[:16]
+        # Identifies the data the name index is built from (its cache key).
+        self.fingerprint = fingerprint or _frame_fingerprint(places, names, frequencies)
         self._children: dict[str, list[str]] | None = None
 
     # -- construction -------------------------------------------------------------
@@ -86,19 +93,16 @@ class Gazetteer:
         """The gazetteer shipped with the package (cached: loaded once per process)."""
         data = resources.files("gazetteer") / "data"
         with resources.as_file(data) as folder:
-            info = folder / _schema.BUILD_INFO_FILE
-            fingerprint = hashlib.sha256(info.read_bytes()).hexdigest()[:16] if info.is_file() else ""
             return cls.from_files(
                 folder / _schema.PLACES_FILE,
                 folder / _schema.NAMES_FILE,
                 folder / _schema.GEOMETRIES_FILE,
                 folder / _schema.FREQUENCY_FILE,
-                fingerprint=fingerprint,
             )
 
     @classmethod
     def from_files(cls, places: str | Path, names: str | Path, geometries: str | Path | None = None,
-                   frequencies: str | Path | None = None, *, fingerprint: str = "") -> "Gazetteer":
+                   frequencies: str | Path | None = None) -> "Gazetteer":
         """Read a gazetteer from Parquet (or CSV) files laid out as :mod:`gazetteer._schema` says.
 
         ``geometries`` and ``frequencies`` are optional: without them every
@@ -107,12 +111,17 @@ class Gazetteer:
         def optional(path, columns):
             return _read_table(path, columns) if path is not None else None
 
+        # The name index is cached under a hash of the files it is built from.
+        fingerprint = hashlib.sha256()
+        for path in (places, names, frequencies):
+            if path is not None and Path(path).is_file():
+                fingerprint.update(Path(path).read_bytes())
         return cls(
             _read_table(places, _schema.PLACE_COLUMNS),
             _read_table(names, _schema.NAME_COLUMNS),
             optional(geometries, _schema.GEOMETRY_COLUMNS),
             optional(frequencies, _schema.FREQUENCY_COLUMNS),
-            fingerprint=fingerprint,
+            fingerprint=fingerprint.hexdigest()[:16],
         )
 
     # -- queries --------------------------------------------------------------------

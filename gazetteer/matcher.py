@@ -1,4 +1,4 @@
-"""Find every piece of text that is written like a gazetteer name.
+"""Find every piece of text that is written like a gazetteer name, at word boundaries.
 
 The matcher is deliberately permissive about *which* place a span is and strict
 about *how it is written*: a span must look like a proper name (capitalised,
@@ -41,6 +41,8 @@ _NAME_PARTICLES = frozenset(
     "van von der den am an im na nad pod sur bin ibn".split()
 )
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”«»]\s*$")
+_WORD = re.compile(r"[^ ]+")
+_MAX_WORDS = 8  # the longest names news uses ("Bosnia and Herzegovina", "Gorno-Badakhshan Autonomous Region")
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -66,7 +68,7 @@ def _is_headline(line: str) -> bool:
 
 
 class GazetteerMatcher:
-    """Aho–Corasick search of a :class:`~gazetteer.name_index.NameIndex` over text.
+    """Dictionary search of a :class:`~gazetteer.name_index.NameIndex` over text.
 
     Parameters
     ----------
@@ -79,34 +81,42 @@ class GazetteerMatcher:
 
     def find(self, text: str) -> list[Span]:
         """Every non-overlapping, name-like span of ``text`` that names a place, leftmost-longest."""
-        found = []
-        for start, end, key in self._raw_matches(text):
-            if looks_like_name(text[start:end]):
-                found.append((start, end, key))
+        found = [m for m in self._raw_matches(text) if looks_like_name(text[m[0]:m[1]])]
         found.sort(key=lambda m: (m[0], m[0] - m[1]))
         spans, last_end = [], 0
-        for start, end, key in found:
+        for start, end, key, number in found:
             if start >= last_end:
-                spans.append(self._span(text, start, end, key))
+                spans.append(self._span(text, start, end, key, number))
                 last_end = spans[-1].end
         return spans
 
     def _raw_matches(self, text: str):
-        """``(start, end, key)`` of every whole-word match, offsets into ``text``."""
+        """``(start, end, key)`` of every whole-word match that starts with a capital letter.
+
+        Words are looked up in rounds: first every capitalised word, then the
+        two-word runs whose first word begins some longer name, and so on.
+        """
         folded = np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32)
         space = folded == 32
         # Runs of spaces count as one, so "St. Petersburg" and "Khatlon\r\nProvince" match.
         keep = ~(space & np.concatenate(([True], space[:-1])))
         original = np.flatnonzero(keep)
-        compact = " " + folded[keep].tobytes().decode("utf-32-le") + " "
-        keys = self.index.keys
-        for last, number in self.index.automaton.iter(compact):
-            key = keys[number]
-            first = last - len(key)  # index in `compact` of the key's first character
-            # compact[i] is text[original[i - 1]] because of the leading pad.
-            yield int(original[first - 1]), int(original[last - 2]) + 1, key
+        compact = folded[keep].tobytes().decode("utf-32-le")
+        words = [(m.start(), m.end()) for m in _WORD.finditer(compact)]
+        active = [i for i, (start, _) in enumerate(words) if text[original[start]].isupper()]
+        length = 1
+        while active and length <= _MAX_WORDS:
+            active = [i for i in active if i + length <= len(words)]
+            grams = [compact[words[i][0]:words[i + length - 1][1]] for i in active]
+            numbers, extendable = self.index.lookup_many(grams)
+            for i, gram, number in zip(active, grams, numbers.tolist()):
+                if number >= 0:
+                    first, last = words[i][0], words[i + length - 1][1] - 1
+                    yield int(original[first]), int(original[last]) + 1, gram, number
+            active = [i for i, more in zip(active, extendable.tolist()) if more]
+            length += 1
 
-    def _span(self, text: str, start: int, end: int, key: str) -> Span:
+    def _span(self, text: str, start: int, end: int, key: str, number: int) -> Span:
         qualifier = ""
         after = _QUALIFIER_AFTER.match(text, end)
         if after:
@@ -125,6 +135,7 @@ class GazetteerMatcher:
         before_text = text[max(0, start - 3):start]
         sentence_initial = start == line_start or bool(_SENTENCE_END.search(before_text))
         return Span(
-            start=start, end=end, surface=text[start:end], key=key, qualifier=qualifier,
+            start=start, end=end, surface=text[start:end], key=key, key_number=number,
+            qualifier=qualifier,
             in_headline=_is_headline(line), sentence_initial=sentence_initial,
         )

@@ -21,6 +21,8 @@ class Span:
         The words as written, qualifier included ("Khatlon Province").
     key : str
         The folded gazetteer name that matched ("khatlon").
+    key_number : int
+        That name's number in the gazetteer's name index.
     qualifier : str
         The division kind a qualifier word asks for (``admin1``, ``admin2``,
         ``city``) or ``""`` when there is none.
@@ -34,6 +36,7 @@ class Span:
     end: int
     surface: str
     key: str
+    key_number: int = -1
     qualifier: str = ""
     in_headline: bool = False
     sentence_initial: bool = False

@@ -25,6 +25,7 @@ from geopy.distance import EARTH_RADIUS
 from . import _schema
 from .gazetteer import Gazetteer
 from .mention import Mention, Span
+from .normalize import fold_name
 
 __all__ = ["ContextResolver", "Candidate"]
 
@@ -32,11 +33,20 @@ _CANONICAL = _schema.NAME_TYPES.index("canonical")
 _DEMONYM = _schema.NAME_TYPES.index("demonym")
 _HISTORICAL = _schema.NAME_TYPES.index("historical")
 _ABBREVIATION = _schema.NAME_TYPES.index("abbreviation")
+_ALTERNATE = _schema.NAME_TYPES.index("alternate")
+# A place called by its own name is likelier than one that merely lists the name.
+_NAME_TYPE_BONUS = {_CANONICAL: 1.5, _ALTERNATE: 0.0, _HISTORICAL: -1.0, _ABBREVIATION: -0.5,
+                    _DEMONYM: 0.0}
+# A winner must score this much (prior + qualifier + context) to count as a place at all:
+# an unknown hamlet reached through an alternate spelling, with no support, does not.
+_ACCEPT_SCORE = 5.0
+_SEAT_KM = 150.0  # a division and a same-named city this close: the city is its seat
+_SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
 
 # Prior score of a candidate by kind, before population (cities) is added.
 _KIND_PRIOR = {
     "country": 12.0, "continent": 9.0, "dependency": 8.0, "macro_region": 8.0, "disputed": 8.5,
-    "corridor": 9.0, "venue": 9.0, "historical": 7.0, "water": 8.0, "admin1": 6.5,
+    "corridor": 9.0, "venue": 9.0, "historical": 7.0, "water": 8.0, "admin1": 8.5,
     "physical": 6.0, "island": 6.0, "admin2": 4.5, "city": 2.0,
 }
 # What a qualifier word asks for, and how much other kinds still get.
@@ -130,6 +140,8 @@ class ContextResolver:
         self._population = table["population"].to_numpy(dtype=np.int64)
         self._feature = table["feature_code"].to_numpy(dtype=object)
         self._parent = table["parent_id"].to_numpy(dtype=object)
+        self._place_id = table["place_id"].to_numpy(dtype=object)
+        self._parent_of = dict(zip(table["place_id"], table["parent_id"]))
 
     # -- public ---------------------------------------------------------------------
     def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
@@ -141,8 +153,8 @@ class ContextResolver:
         chosen = self._one_sense_per_name(kept, candidates)
         mentions = []
         for span in kept:
-            winner, confidence = chosen[span.key]
-            mention = self._mention(span, winner, confidence)
+            winner, share, score = chosen[(span.key, span.qualifier)]
+            mention = self._mention(span, winner, share, score)
             if mention is not None:
                 mentions.append(mention)
         return mentions
@@ -154,21 +166,23 @@ class ContextResolver:
             return False  # "Minister Ararat Mirzoyan", "USS Abraham Lincoln"
         if span.in_headline:
             return True  # every word is capitalised there: neighbours prove nothing
-        if before:
-            word = before.group(1).rstrip(".").lower()
-            # "Charles Michel": a capitalised word joined by one space is a first name.
-            if (before.group(1)[0].isupper() and word not in _PLACE_MODIFIERS
-                    and not self._starts_sentence(text, before.start(1))
-                    and self.gazetteer.names.key_number(word) < 0):
-                return False
+        # A capitalised neighbour joined by one space makes the span part of a longer proper
+        # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
+        # Mirzoyan", "China Road and Bridge Corporation".
+        if before and not self._starts_sentence(text, before.start(1)) \
+                and self._joins_name(before.group(1).rstrip(".")):
+            return False
         after = _WORD_AFTER.match(text, span.end)
-        if after and not span.qualifier:
-            word = after.group(1)
-            if (word[0].isupper() and word.lower() not in _PLACE_HEADS
-                    and word.lower() not in _PLACE_MODIFIERS
-                    and self.gazetteer.names.key_number(word.lower()) < 0):
-                return False  # "Ararat Mirzoyan", "China Road and Bridge Corporation"
-        return True
+        return not (after and not span.qualifier and self._joins_name(after.group(1)))
+
+    def _joins_name(self, word: str) -> bool:
+        """True when capitalised ``word`` next to a place name would make one longer name."""
+        lower = word.lower()
+        if not word[0].isupper() or lower in _PLACE_MODIFIERS or lower in _PLACE_HEADS:
+            return False
+        number = self.gazetteer.names.key_number(fold_name(word))
+        # "Afghan Badakhshan", "Armenian Syunik": a people's adjective qualifies a place.
+        return number < 0 or not (self.gazetteer.names.entries(number)[1] == _DEMONYM).any()
 
     @staticmethod
     def _starts_sentence(text: str, index: int) -> bool:
@@ -177,7 +191,7 @@ class ContextResolver:
 
     # -- step 2: candidates and their scores ----------------------------------------
     def _candidates(self, span: Span) -> list[Candidate]:
-        number = self.gazetteer.names.key_number(span.key)
+        number = span.key_number if span.key_number >= 0 else self.gazetteer.names.key_number(span.key)
         rows, types = self.gazetteer.names.entries(number)
         if (types == _DEMONYM).any():
             # An adjective such as "Tajik" names the people's country, not a village of that name.
@@ -213,22 +227,45 @@ class ContextResolver:
                 reasons.append("capital")
             elif self._feature[row] in ("PPLA", "PPLA2"):
                 score += 0.8
-        if name_type == _HISTORICAL:
-            score -= 1.0
-        elif name_type == _ABBREVIATION:
-            score -= 0.5
+        score += _NAME_TYPE_BONUS[name_type]
+        if kind == "country" and name_type == _ALTERNATE:
+            # Country alternates are mostly other languages' names: "Island" is Iceland in
+            # German, "Granada" is Grenada in Spanish.
+            score -= 3.0
+            reasons.append("by an alternate name")
         return score, reasons
+
+    def _prefer_seats(self, span: Span, cands: list[Candidate]) -> None:
+        """Without a qualifier, "Moscow" is the city, not the oblast named after it."""
+        if span.qualifier:
+            return
+        # Only a division's real seat (an administrative centre) counts, not any namesake town.
+        cities = [c for c in cands if c.kind == "city" and self._feature[c.row] in _SEAT_CODES]
+        for cand in cands:
+            if cand.kind not in ("admin1", "admin2"):
+                continue
+            near = [c for c in cities if c.country_code == cand.country_code and _haversine_km(
+                cand.lat, cand.lon, np.array([c.lat]), np.array([c.lon]))[0] < _SEAT_KM]
+            if near:
+                cand.score -= 3.0
+                cand.reasons.append("named after its seat, which is likelier meant")
 
     def _add_context(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
         """Raise candidates that sit in the article's countries and near its sure places."""
-        anchors = [cands[0] for cands in (candidates[id(s)] for s in spans)
-                   if len(cands) == 1 or cands[0].score - cands[1].score >= 3.0]
+        for span in spans:
+            self._prefer_seats(span, candidates[id(span)])
+        for cands in candidates.values():
+            cands.sort(key=lambda c: (-c.score, c.row))
+        sure = [cands[0] for cands in (candidates[id(s)] for s in spans)
+                if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= 3.0)]
+        self._add_hierarchy(spans, candidates)
         countries: dict[str, int] = {}
-        for anchor in anchors:
+        for anchor in sure:
             if anchor.country_code:
                 countries[anchor.country_code] = countries.get(anchor.country_code, 0) + 1
-        anchor_lats = np.array([a.lat for a in anchors if a.kind not in ("continent", "macro_region")])
-        anchor_lons = np.array([a.lon for a in anchors if a.kind not in ("continent", "macro_region")])
+        local = [a for a in sure if a.kind not in ("continent", "macro_region", "historical")]
+        anchor_lats = np.array([a.lat for a in local])
+        anchor_lons = np.array([a.lon for a in local])
         for span in spans:
             cands = candidates[id(span)]
             if len(cands) < 2:
@@ -236,36 +273,62 @@ class ContextResolver:
             for cand in cands:
                 in_country = countries.get(cand.country_code, 0)
                 # The candidate's own mention counts as an anchor; only *other* evidence helps.
-                if cand is cands[0] and cand in anchors:
+                if cand is cands[0] and cand in sure:
                     in_country -= 1
                 if in_country > 0:
-                    cand.score += 3.0 + min(in_country, 3)
-                    cand.reasons.append(f"in {cand.country_code}, which the article names")
+                    cand.score += 2.0 + 0.5 * min(in_country, 3)
+                    cand.reasons.append(f"in {cand.country_code}, which the text names")
                 if len(anchor_lats):
                     distance = _haversine_km(cand.lat, cand.lon, anchor_lats, anchor_lons)
                     distance = distance[distance > 1.0]  # not itself
                     if len(distance) and distance.min() < 500:
-                        cand.score += 3.0 * math.exp(-distance.min() / 250)
+                        cand.score += 2.5 * math.exp(-distance.min() / 250)
                         cand.reasons.append(f"{distance.min():.0f} km from another place in the text")
 
-    # -- step 3: one sense per name -------------------------------------------------
-    def _one_sense_per_name(self, spans, candidates) -> dict[str, tuple[Candidate, float]]:
-        by_key: dict[str, dict[int, Candidate]] = {}
-        totals: dict[str, dict[int, float]] = {}
+    def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
+        """Raise a candidate whose province or district the text also names: "Sacramento,
+        California", "Darvaz District, Gorno-Badakhshan Autonomous Region"."""
+        named = {}
         for span in spans:
             for cand in candidates[id(span)]:
-                best = by_key.setdefault(span.key, {})
-                total = totals.setdefault(span.key, {})
+                if cand.kind in ("admin1", "admin2", "disputed"):
+                    named.setdefault(self._place_id[cand.row], span.key)
+        if not named:
+            return
+        for span in spans:
+            for cand in candidates[id(span)]:
+                parent = self._parent[cand.row]
+                for _ in range(2):  # the parent, then the grandparent
+                    if not parent:
+                        break
+                    if parent in named and named[parent] != span.key:
+                        cand.score += 3.0
+                        cand.reasons.append("its division is named too")
+                        break
+                    parent = self._parent_of.get(parent, "")
+
+    # -- step 3: one sense per name -------------------------------------------------
+    def _one_sense_per_name(self, spans, candidates) -> dict[tuple[str, str], tuple[Candidate, float, float]]:
+        """Per (name, qualifier): the place it means here, its share of the evidence, its score."""
+        best: dict[tuple[str, str], dict[int, Candidate]] = {}
+        totals: dict[tuple[str, str], dict[int, float]] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for span in spans:
+            sense = (span.key, span.qualifier)
+            counts[sense] = counts.get(sense, 0) + 1
+            for cand in candidates[id(span)]:
+                total = totals.setdefault(sense, {})
                 total[cand.row] = total.get(cand.row, 0.0) + cand.score
-                if cand.row not in best or cand.score > best[cand.row].score:
-                    best[cand.row] = cand
+                kept = best.setdefault(sense, {})
+                if cand.row not in kept or cand.score > kept[cand.row].score:
+                    kept[cand.row] = cand
         chosen = {}
-        for key, total in totals.items():
-            counts = sum(1 for s in spans if s.key == key)
+        for sense, total in totals.items():
             ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
-            scores = np.array([t / counts for _, t in ranked[:5]])
+            scores = np.array([t / counts[sense] for _, t in ranked[:5]])
             probabilities = np.exp((scores - scores.max()) / 2.0)
-            chosen[key] = (by_key[key][ranked[0][0]], float(probabilities[0] / probabilities.sum()))
+            winner = best[sense][ranked[0][0]]
+            chosen[sense] = (winner, float(probabilities[0] / probabilities.sum()), float(scores[0]))
         return chosen
 
     def _evidence(self, span: Span, winner: Candidate) -> float:
@@ -283,9 +346,9 @@ class ContextResolver:
             return 0.5 if small else 0.8
         return 0.9 if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF else 1.0
 
-    def _mention(self, span: Span, winner: Candidate, share: float) -> Mention | None:
+    def _mention(self, span: Span, winner: Candidate, share: float, score: float) -> Mention | None:
         evidence = self._evidence(span, winner)
-        if evidence == 0.0:
+        if evidence == 0.0 or score < _ACCEPT_SCORE:
             return None
         confidence = round(max(0.05, min(1.0, share * evidence)), 3)
         place = self.gazetteer.place_at(winner.row)

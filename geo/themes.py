@@ -21,6 +21,7 @@ import shapely
 from shapely.errors import ShapelyError
 
 from gazetteer import Gazetteer, Mention
+from gazetteer.normalize import fold_name
 
 from .exc import ThemeError
 
@@ -64,31 +65,54 @@ def default_themes_path() -> Path:
     return Path(str(resources.files("geo") / "themes" / "default.toml"))
 
 
-def _line_of(source: str, needle: str) -> int:
-    """The 1-based line where ``needle`` first appears in ``source`` (0 if nowhere)."""
-    index = source.find(needle)
+def _line_of(source: str, needle: str, theme_id: str = "", field: str = "") -> int:
+    """The 1-based line of ``needle`` in ``source`` (0 if nowhere).
+
+    The search starts at the theme's ``id`` line and, given ``field``, at
+    that field's line, so an error names the line that holds the mistake.
+    """
+    start = 0
+    if theme_id:
+        found = re.search(rf'^\s*id\s*=\s*["\']{re.escape(theme_id)}["\']', source, re.MULTILINE)
+        start = found.start() if found else 0
+    if field:
+        found = re.compile(rf"^\s*{re.escape(field)}\s*=", re.MULTILINE).search(source, start)
+        start = found.start() if found else start
+    index = source.find(needle, start)
     return source.count("\n", 0, index) + 1 if index >= 0 else 0
 
 
-def _fail(path: Path, source: str, needle: str, message: str) -> ThemeError:
-    line = _line_of(source, needle)
+def _fail(path: Path, source: str, needle: str, message: str, theme_id: str = "",
+          field: str = "") -> ThemeError:
+    line = _line_of(source, needle, theme_id, field)
     where = f"{path}:{line}" if line else str(path)
     return ThemeError(f"{where}: {message}")
 
 
-def _resolve_place(name: str, gazetteer: Gazetteer, prefer_areas: bool):
-    if gazetteer.names.key_number(name.casefold()) < 0 and ":" in name:
+_ANCHOR_RANK = {"country": 0, "disputed": 1, "macro_region": 1, "admin1": 2, "corridor": 2,
+                "water": 2, "physical": 3, "admin2": 3, "city": 4}
+
+
+def _resolve_place(name: str, gazetteer: Gazetteer, prefer_areas: bool, within=()):
+    """The place a theme file means by ``name`` (a gazetteer name or a place id).
+
+    Among namesakes, one inside the theme's own areas wins ("Moura" in a Sahel
+    theme is the town in Mali, not the one in Portugal); then the larger kind,
+    then the more populous.
+    """
+    if ":" in name and gazetteer.names.key_number(fold_name(name)) < 0:
         try:
             return gazetteer.get(name)
         except KeyError:
             return None
     candidates = gazetteer.lookup(name)
     if prefer_areas:
-        shaped = [p for p in candidates if gazetteer.has_shape(p.place_id)]
-        candidates = shaped or candidates
-    rank = {"country": 0, "disputed": 1, "macro_region": 1, "admin1": 2, "corridor": 2,
-            "water": 2, "physical": 3, "admin2": 3, "city": 4}
-    candidates.sort(key=lambda p: (rank.get(p.kind, 5), -p.population, p.place_id))
+        candidates = [p for p in candidates if gazetteer.has_shape(p.place_id)] or candidates
+    if within:
+        inside = [p for p in candidates
+                  if any(area.covers(shapely.Point(p.lon, p.lat)) for area in within)]
+        candidates = inside or candidates
+    candidates.sort(key=lambda p: (_ANCHOR_RANK.get(p.kind, 5), -p.population, p.place_id))
     return candidates[0] if candidates else None
 
 
@@ -136,30 +160,34 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
     colour = entry.get("colour", entry.get("color", "#3388ff"))
     if not isinstance(colour, str) or not _COLOUR.match(colour):
         raise _fail(path, source, str(colour),
-                    f"theme {theme_id!r}: colour {colour!r} is not a CSS hex colour such as \"#b2182b\"")
+                    f"theme {theme_id!r}: colour {colour!r} is not a CSS hex colour such as \"#b2182b\"",
+                    theme_id, "colour")
     numbers = {}
     for key, default in (("threshold", 2.0), ("place_weight", 2.0), ("area_weight", 1.0)):
         value = entry.get(key, default)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            raise _fail(path, source, f"{key} = {value}",
-                        f"theme {theme_id!r}: {key} must be a non-negative number, got {value!r}")
+            raise _fail(path, source, str(value),
+                        f"theme {theme_id!r}: {key} must be a non-negative number, got {value!r}",
+                        theme_id, key)
         numbers[key] = float(value)
     keywords = entry.get("keywords", {})
     if not isinstance(keywords, dict) or not all(
             isinstance(w, (int, float)) and not isinstance(w, bool) for w in keywords.values()):
         raise _fail(path, source, "keywords",
-                    f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight")
-    places, place_names = [], []
-    for name in entry.get("places", []):
-        place = _resolve_place(str(name), gazetteer, prefer_areas=False)
-        if place is None:
-            raise _fail(path, source, f'"{name}"',
-                        f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer")
-        places.append(place.place_id)
-        place_names.append(str(name))
+                    f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight", theme_id)
     areas = []
     for area in entry.get("areas", []):
         areas.append((_area_label(area), _area_geometry(path, source, theme_id, area, gazetteer)))
+    places, place_names = [], []
+    for name in entry.get("places", []):
+        place = _resolve_place(str(name), gazetteer, prefer_areas=False,
+                               within=[geometry for _, geometry in areas])
+        if place is None:
+            raise _fail(path, source, f'"{name}"',
+                        f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer",
+                        theme_id, "places")
+        places.append(place.place_id)
+        place_names.append(str(name))
     keyword_pairs = tuple(sorted((str(k), float(w)) for k, w in keywords.items()))
     return Theme(
         id=theme_id, title=str(entry.get("title", theme_id)), colour=colour,
@@ -175,22 +203,25 @@ def _area_label(area: str) -> str:
 
 def _area_geometry(path, source, theme_id, area, gazetteer):
     if not isinstance(area, str):
-        raise _fail(path, source, "areas", f"theme {theme_id!r}: each area must be a string")
+        raise _fail(path, source, "areas", f"theme {theme_id!r}: each area must be a string",
+                    theme_id)
     if _WKT_START.match(area):
         try:
             geometry = shapely.from_wkt(area)
         except ShapelyError as error:
             raise _fail(path, source, area[:30],
                         f"theme {theme_id!r}: broken WKT polygon ({error}); "
-                        "write POLYGON ((lon lat, lon lat, ...)) with the first point repeated last") from error
+                        "write POLYGON ((lon lat, lon lat, ...)) with the first point repeated last",
+                        theme_id, "areas") from error
         if not geometry.is_valid:
             raise _fail(path, source, area[:30], f"theme {theme_id!r}: the WKT polygon is not valid "
-                        f"({shapely.is_valid_reason(geometry)})")
+                        f"({shapely.is_valid_reason(geometry)})", theme_id, "areas")
         return geometry
     place = _resolve_place(area, gazetteer, prefer_areas=True)
     if place is None or not gazetteer.has_shape(place.place_id):
         raise _fail(path, source, f'"{area}"', f"theme {theme_id!r}: area {area!r} is not a gazetteer "
-                    "region with a shape; name a country, province or region, or give a WKT polygon")
+                    "region with a shape; name a country, province or region, or give a WKT polygon",
+                    theme_id, "areas")
     return gazetteer.geometry(place.place_id)
 
 

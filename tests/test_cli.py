@@ -1,5 +1,6 @@
 """The geomap command: exit codes, messages and the files it writes."""
 
+import html
 import json
 import re
 
@@ -49,7 +50,9 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
         "crocus-migrants.html", "greece-turkey-aegean.html",
     ])
     index = (out / "index.html").read_text(encoding="utf-8")
-    overlays = re.findall(r'"([^"]+) \(\d+\)" : feature_group_', index)
+    # Layer names as the layer control shows them: JSON strings holding escaped HTML text.
+    overlays = [html.unescape(json.loads(f'"{name}"'))
+                for name in re.findall(r'"([^"]+) \(\d+\)" : feature_group_', index)]
     assert overlays == ["Tajik–Afghan border", "Kyrgyz–Tajik border", "Armenia–Azerbaijan",
                         "Iran and the Syunik border", "Crocus City Hall and migrants in Russia",
                         "Greece–Turkey in the Aegean", "Unthemed"]
