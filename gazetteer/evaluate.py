@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", type=Path, help="gold corpus, one JSON article per line")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     parser.add_argument("--errors", action="store_true", help="list every wrong, missed and spurious span")
-    parser.add_argument("--demonyms", action="store_true", help="count demonyms as country mentions")
+    parser.add_argument("--no-demonyms", dest="demonyms", action="store_false",
+                        help="leave out demonyms ('Russian', 'Tajik'); by default they count as their country")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     args = parser.parse_args(argv)
     if not args.file.is_file():

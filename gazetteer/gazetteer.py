@@ -16,6 +16,7 @@ from .exc import GazetteerDataError
 from .name_index import NameIndex
 from .normalize import fold_name
 from .place import Place
+from .qualifiers import strip_qualifier
 
 __all__ = ["Gazetteer"]
 
@@ -155,9 +156,20 @@ class Gazetteer:
         return self.place_at(self.row_of(place_id))
 
     def lookup(self, name: str) -> list[Place]:
-        """Every place called ``name`` (any spelling, any case), most populous first."""
-        rows = self.names.rows_for(fold_name(name))
+        """Every place called ``name`` (any spelling, any case), most populous first.
+
+        A qualifier the data does not list is understood by rule:
+        "Nakhchivan Autonomous Republic" finds the divisions called Nakhchivan.
+        """
+        key = fold_name(name)
+        rows = self.names.rows_for(key)
+        kind = ""
+        if not len(rows):
+            key, kind = strip_qualifier(key)
+            rows = self.names.rows_for(key) if kind else rows
         places = [self.place_at(int(r)) for r in np.unique(rows)]
+        if kind:
+            places = [p for p in places if p.kind in ("admin1", "admin2", "disputed")] or places
         return sorted(places, key=lambda p: (-p.population, p.place_id))
 
     def names_of(self, place_id: str) -> list[str]:

@@ -24,7 +24,7 @@ class Geoparser:
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, matcher=None, resolver=None,
-                 include_demonyms: bool = False):
+                 include_demonyms: bool = True):
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.matcher = matcher if matcher is not None else GazetteerMatcher(self.gazetteer.names)
         self.resolver = resolver if resolver is not None else ContextResolver(

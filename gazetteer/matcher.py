@@ -15,25 +15,15 @@ import numpy as np
 from .mention import Span
 from .name_index import NameIndex
 from .normalize import fold
+from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
 
-__all__ = ["GazetteerMatcher", "looks_like_name", "QUALIFIERS"]
+__all__ = ["GazetteerMatcher", "looks_like_name"]
 
-#: Words after a name that say what kind of division it is ("Khatlon Province").
-#: They are folded into the mention; the value is the kind the resolver should prefer.
-QUALIFIERS = {
-    "autonomous region": "admin1", "autonomous oblast": "admin1", "autonomous republic": "admin1",
-    "autonomous okrug": "admin1", "province": "admin1", "oblast": "admin1", "region": "admin1",
-    "viloyat": "admin1", "governorate": "admin1", "prefecture": "admin1", "krai": "admin1",
-    "kray": "admin1", "district": "admin2", "rayon": "admin2", "raion": "admin2",
-    "county": "admin2", "municipality": "admin2",
-}
-# "Viloyati Khatlon" (Tajik word order) puts the qualifier first.
-_PREFIX_QUALIFIERS = {"viloyati": "admin1"}
 _QUALIFIER_AFTER = re.compile(
     r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
-_QUALIFIER_BEFORE = re.compile(r"\b(" + "|".join(_PREFIX_QUALIFIERS) + r")[ \t]+$", re.IGNORECASE)
+_QUALIFIER_BEFORE = re.compile(r"\b(" + "|".join(PREFIX_QUALIFIERS) + r")[ \t]+$", re.IGNORECASE)
 
 # Lower-case words that may sit inside a proper name ("Gulf of Aden", "Rostov-on-Don").
 _NAME_PARTICLES = frozenset(
@@ -123,12 +113,10 @@ class GazetteerMatcher:
             qualifier = QUALIFIERS[after.group(1).lower()]
             end = after.end()
         else:
-            for word, kind in QUALIFIERS.items():
-                if key.endswith(" " + word):
-                    qualifier = kind
+            qualifier = strip_qualifier(key)[1]  # a name that includes its qualifier
             before = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
             if before:
-                qualifier = _PREFIX_QUALIFIERS[before.group(1).lower()]
+                qualifier = PREFIX_QUALIFIERS[before.group(1).lower()]
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line = text[line_start:line_end if line_end >= 0 else len(text)]

@@ -40,7 +40,7 @@ _themes_option = click.option(
     help="Theme file (TOML). Default: the themes shipped with geomap.",
 )
 _demonyms_option = click.option(
-    "--demonyms/--no-demonyms", default=False, show_default=True,
+    "--demonyms/--no-demonyms", default=True, show_default=True,
     help="Count adjectives and people names ('Tajik', 'Azerbaijani') as mentions of their country.",
 )
 

@@ -24,6 +24,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.",
                                          delete=False, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as handle:
             handle.write(data)
+        # Temporary files are private (0600); the result gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
         os.replace(handle.name, path)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}; check the --out folder") from error

@@ -16,7 +16,7 @@ import folium
 import pandas as pd
 from branca.element import Element
 
-from gazetteer import AREA_KINDS, LINE_KINDS, Gazetteer
+from gazetteer import LINE_KINDS, Gazetteer
 
 from .escape import escape_text, safe_url
 from .map_elements import MapTitle
@@ -35,6 +35,10 @@ ATTRIBUTION = (
 _TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _UNTHEMED_COLOUR = "#777777"
 _ARTICLES_PER_POPUP = 25
+# Drawn as their shape: a mention of "Khatlon Province" is the province, not a pin in it.
+# Countries and larger stay points: a shaded Russia would cover every other layer.
+_SHAPE_KINDS = frozenset({"admin1", "admin2", "disputed", "macro_region", "water", "physical",
+                          "island"}) | LINE_KINDS
 _SNIPPETS_PER_ARTICLE = 3
 
 
@@ -78,7 +82,7 @@ def _add_place(layer, group: pd.DataFrame, colour: str, gazetteer: Gazetteer) ->
     popup = folium.Popup(_popup_html(group), max_width=420)
     tooltip = folium.Tooltip(f"{escape_text(first['place_name'])} ({count})")
     place_id, kind = first["place_id"], first["kind"]
-    if kind in AREA_KINDS | LINE_KINDS and gazetteer.has_shape(place_id):
+    if kind in _SHAPE_KINDS and gazetteer.has_shape(place_id):
         geometry = gazetteer.geometry(place_id)
         line = kind in LINE_KINDS
         style = {"color": colour, "weight": 4 if line else 1.5, "opacity": 0.8,

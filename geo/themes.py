@@ -45,8 +45,8 @@ class Theme:
     place_weight: float
     area_weight: float
     keywords: tuple[tuple[str, float], ...]
-    places: tuple[str, ...]          # anchor place ids
-    place_names: tuple[str, ...]     # anchor places as the file names them
+    #: (anchor as the file names it, every place id that name denotes in the theme's areas)
+    places: tuple[tuple[str, frozenset[str]], ...]
     areas: tuple[tuple[str, object], ...]  # (label, shapely geometry)
     _keyword_pattern: re.Pattern | None = None
 
@@ -93,27 +93,24 @@ _ANCHOR_RANK = {"country": 0, "disputed": 1, "macro_region": 1, "admin1": 2, "co
                 "water": 2, "physical": 3, "admin2": 3, "city": 4}
 
 
-def _resolve_place(name: str, gazetteer: Gazetteer, prefer_areas: bool, within=()):
-    """The place a theme file means by ``name`` (a gazetteer name or a place id).
+def _places_named(name: str, gazetteer: Gazetteer, within=()) -> list:
+    """The places a theme file may mean by ``name`` (a gazetteer name or a place id).
 
-    Among namesakes, one inside the theme's own areas wins ("Moura" in a Sahel
-    theme is the town in Mali, not the one in Portugal); then the larger kind,
-    then the more populous.
+    Namesakes inside the theme's own areas are preferred ("Moura" in a Sahel
+    theme is the town in Mali, not the one in Portugal); the list is ordered
+    larger kinds first, then by population.
     """
     if ":" in name and gazetteer.names.key_number(fold_name(name)) < 0:
         try:
-            return gazetteer.get(name)
+            return [gazetteer.get(name)]
         except KeyError:
-            return None
+            return []
     candidates = gazetteer.lookup(name)
-    if prefer_areas:
-        candidates = [p for p in candidates if gazetteer.has_shape(p.place_id)] or candidates
     if within:
         inside = [p for p in candidates
                   if any(area.covers(shapely.Point(p.lon, p.lat)) for area in within)]
         candidates = inside or candidates
-    candidates.sort(key=lambda p: (_ANCHOR_RANK.get(p.kind, 5), -p.population, p.place_id))
-    return candidates[0] if candidates else None
+    return sorted(candidates, key=lambda p: (_ANCHOR_RANK.get(p.kind, 5), -p.population, p.place_id))
 
 
 def _keyword_pattern(keywords: tuple[tuple[str, float], ...]) -> re.Pattern | None:
@@ -178,21 +175,19 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
     areas = []
     for area in entry.get("areas", []):
         areas.append((_area_label(area), _area_geometry(path, source, theme_id, area, gazetteer)))
-    places, place_names = [], []
+    places = []
     for name in entry.get("places", []):
-        place = _resolve_place(str(name), gazetteer, prefer_areas=False,
-                               within=[geometry for _, geometry in areas])
-        if place is None:
+        named = _places_named(str(name), gazetteer, within=[geometry for _, geometry in areas])
+        if not named:
             raise _fail(path, source, f'"{name}"',
                         f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer",
                         theme_id, "places")
-        places.append(place.place_id)
-        place_names.append(str(name))
+        places.append((str(name), frozenset(p.place_id for p in named)))
     keyword_pairs = tuple(sorted((str(k), float(w)) for k, w in keywords.items()))
     return Theme(
         id=theme_id, title=str(entry.get("title", theme_id)), colour=colour,
         icon=str(entry.get("icon", "info-sign")), description=str(entry.get("description", "")),
-        keywords=keyword_pairs, places=tuple(places), place_names=tuple(place_names),
+        keywords=keyword_pairs, places=tuple(places),
         areas=tuple(areas), _keyword_pattern=_keyword_pattern(keyword_pairs), **numbers,
     )
 
@@ -217,8 +212,9 @@ def _area_geometry(path, source, theme_id, area, gazetteer):
             raise _fail(path, source, area[:30], f"theme {theme_id!r}: the WKT polygon is not valid "
                         f"({shapely.is_valid_reason(geometry)})", theme_id, "areas")
         return geometry
-    place = _resolve_place(area, gazetteer, prefer_areas=True)
-    if place is None or not gazetteer.has_shape(place.place_id):
+    shaped = [p for p in _places_named(area, gazetteer) if gazetteer.has_shape(p.place_id)]
+    place = shaped[0] if shaped else None
+    if place is None:
         raise _fail(path, source, f'"{area}"', f"theme {theme_id!r}: area {area!r} is not a gazetteer "
                     "region with a shape; name a country, province or region, or give a WKT polygon",
                     theme_id, "areas")
@@ -241,7 +237,7 @@ def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> li
             if found:
                 score += sum(n * w for _, n, w in found)
                 reasons.append("keywords " + ", ".join(f"{k}×{n}" if n > 1 else k for k, n, _ in found))
-        anchors = sorted(places[p].place.name for p in theme.places if p in places)
+        anchors = sorted(name for name, ids in theme.places if ids & places.keys())
         if anchors:
             score += theme.place_weight * len(anchors)
             reasons.append("places " + ", ".join(anchors))

@@ -28,14 +28,14 @@ def test_one_sense_per_name_per_text(mini_parser):
     assert len({m.place.place_id for m in mentions if m.surface == "Paris"}) == 1
 
 
-def test_demonyms_are_left_out_by_default(mini_gazetteer, mini_parser):
+def test_demonyms_count_as_their_country_unless_left_out(mini_gazetteer, mini_parser):
     from gazetteer import Geoparser
 
     text = "Tajik migrants returned from Moscow."
-    assert resolved(mini_parser, text) == [("Moscow", "gn:524901")]
-    with_demonyms = Geoparser(mini_gazetteer, include_demonyms=True).parse(text)
-    assert [(m.surface, m.place.place_id, m.mention_kind) for m in with_demonyms] == [
+    assert [(m.surface, m.place.place_id, m.mention_kind) for m in mini_parser.parse(text)] == [
         ("Tajik", "gn:1220409", "demonym"), ("Moscow", "gn:524901", "place")]
+    without = Geoparser(mini_gazetteer, include_demonyms=False)
+    assert resolved(without, text) == [("Moscow", "gn:524901")]
 
 
 def test_confidence_and_reason_are_given(mini_parser):
