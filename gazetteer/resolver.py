@@ -40,7 +40,9 @@ _NAME_TYPE_BONUS = {_CANONICAL: 1.5, _ALTERNATE: 0.0, _HISTORICAL: -1.0, _ABBREV
 # A winner must score this much (prior + qualifier + context) to count as a place at all:
 # an unknown hamlet reached through an alternate spelling, with no support, does not.
 _ACCEPT_SCORE = 5.0
+_SURE_MARGIN = 2.5  # a span whose best reading leads by this much anchors the context
 _SEAT_KM = 150.0  # a division and a same-named city this close: the city is its seat
+_SEAT_AT_POINT_KM = 30.0
 _SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
 
 # Prior score of a candidate by kind, before population (cities) is added.
@@ -71,11 +73,11 @@ _PLACE_MODIFIERS = frozenset(
     "around via over under between along during".split()
 )
 # Capitalised words after a place name that keep it a place ("Dushanbe Airport").
+# (Not "Road", "Street" or "Station": those are named after a place, often far from it.)
 _PLACE_HEADS = frozenset(
     "city airport valley river mountains mountain region province oblast district sea gulf "
-    "strait lake border borders crossing corridor road highway bridge port harbour harbor "
-    "station square street avenue bay coast island islands peninsula plateau desert basin "
-    "front line checkpoint dam reservoir canal oblast's".split()
+    "strait lake border borders crossing corridor port harbour harbor bay coast island "
+    "islands peninsula plateau desert basin front checkpoint dam reservoir canal".split()
 )
 # Zipf frequencies (wordfreq scale: 7.7 = "the", 4 = "valley", 3 = "armenia").
 _JUNK_ALTERNATE_ZIPF = 4.0   # a place's *alternate* name this common is noise in GeoNames
@@ -287,14 +289,16 @@ class ContextResolver:
         """Without a qualifier, "Moscow" is the city, not the oblast named after it."""
         if span.qualifier:
             return
-        # Only a division's real seat (an administrative centre) counts, not any namesake town.
-        cities = [c for c in cands if c.kind == "city" and self._feature[c.row] in _SEAT_CODES]
+        # A division's seat is an administrative centre nearby, or a namesake right at its point;
+        # any other namesake town ("California", Pennsylvania) does not count.
+        cities = [c for c in cands if c.kind == "city"]
         for cand in cands:
             if cand.kind not in ("admin1", "admin2"):
                 continue
-            near = [c for c in cities if c.country_code == cand.country_code and _haversine_km(
-                cand.lat, cand.lon, np.array([c.lat]), np.array([c.lon]))[0] < _SEAT_KM]
-            if near:
+            seats = [c for c in cities if c.country_code == cand.country_code and _haversine_km(
+                cand.lat, cand.lon, np.array([c.lat]), np.array([c.lon]))[0]
+                < (_SEAT_KM if self._feature[c.row] in _SEAT_CODES else _SEAT_AT_POINT_KM)]
+            if seats:
                 cand.score -= 3.0
                 cand.reasons.append("named after its seat, which is likelier meant")
 
@@ -305,7 +309,7 @@ class ContextResolver:
         for cands in candidates.values():
             cands.sort(key=lambda c: (-c.score, c.row))
         sure = [cands[0] for cands in (candidates[id(s)] for s in spans)
-                if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= 3.0)]
+                if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
         self._add_hierarchy(spans, candidates)
         countries: dict[str, int] = {}
         for anchor in sure:

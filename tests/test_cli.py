@@ -78,6 +78,6 @@ def test_mentions_jsonl(runner, tmp_path):
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [(r["surface"], r["start"], r["end"], r["country_code"], r["date"]) for r in rows] == [
         ("Jermuk", 14, 20, "AM", "2022-09-13"),
-        ("Jermuk", 52, 58, "AM", "2022-09-13"),
-        ("Sotk", 63, 67, "AM", "2022-09-13"),
+        ("Jermuk", 53, 59, "AM", "2022-09-13"),
+        ("Sotk", 64, 68, "AM", "2022-09-13"),
     ]
