@@ -17,7 +17,7 @@ from .name_index import NameIndex
 from .normalize import fold
 from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
 
-__all__ = ["GazetteerMatcher", "looks_like_name"]
+__all__ = ["GazetteerMatcher", "is_headline", "looks_like_name"]
 
 _QUALIFIER_AFTER = re.compile(
     r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
@@ -30,6 +30,11 @@ _NAME_PARTICLES = frozenset(
     "of the and on upon de del della di da do dos das du des la le les el al en y e i "
     "van von der den am an im na nad pod sur bin ibn".split()
 )
+# Generic words that end many names and are often written lower-case in running text.
+_GENERIC_HEADS = frozenset(
+    "corridor road valley river sea gulf strait lake mountains mountain range desert plateau "
+    "peninsula island islands bay basin canal gorge pass steppe region".split()
+)
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”«»]\s*$")
 _WORD = re.compile(r"[^ ]+")
 _MAX_WORDS = 8  # the longest names news uses ("Bosnia and Herzegovina", "Gorno-Badakhshan Autonomous Region")
@@ -39,16 +44,22 @@ _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 def looks_like_name(surface: str) -> bool:
     """True when ``surface`` is capitalised the way a proper name is.
 
+    After the first word, particles ("of", "on") and generic heads ("the
+    Lachin corridor", "the Fergana valley") may be lower-case.
+
     >>> looks_like_name("Gulf of Aden"), looks_like_name("wake up"), looks_like_name("KHATLON")
     (True, False, True)
+    >>> looks_like_name("Lachin corridor"), looks_like_name("corridor of Lachin")
+    (True, False)
     """
     words = surface.split()
     if not words or not words[0][:1].isupper():
         return False
-    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _NAME_PARTICLES for w in words)
+    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _NAME_PARTICLES
+               or w.lower() in _GENERIC_HEADS for w in words[1:])
 
 
-def _is_headline(line: str) -> bool:
+def is_headline(line: str) -> bool:
     """A short line, not ending a sentence, whose longer words are (almost) all capitalised."""
     words = [w for w in _LINE_WORD.findall(line) if len(w) > 3]
     if len(words) < 2 or len(line) > 200 or line.rstrip().endswith((".", ",", ";")):
@@ -125,5 +136,5 @@ class GazetteerMatcher:
         return Span(
             start=start, end=end, surface=text[start:end], key=key, key_number=number,
             qualifier=qualifier,
-            in_headline=_is_headline(line), sentence_initial=sentence_initial,
+            in_headline=is_headline(line), sentence_initial=sentence_initial,
         )

@@ -19,6 +19,9 @@ from .themes import Theme, assign_themes
 
 __all__ = ["CorpusResult", "geoparse_documents"]
 
+# Everyday words dropped as non-places ("Monday", "Minister") are not worth listing to users.
+_LISTED_MAX_ZIPF = 3.5
+
 
 @dataclass
 class CorpusResult:
@@ -29,7 +32,7 @@ class CorpusResult:
     articles: int = 0
     sections: int = 0
     spans_found: int = 0
-    #: Names matched in the gazetteer but judged not to be places here (persons, ships...).
+    #: Rarer names matched in the gazetteer but judged not to be places here (persons, ships...).
     not_places: Counter = field(default_factory=Counter)
     #: Names that read like places but that the gazetteer lacks.
     unknown_names: Counter = field(default_factory=Counter)
@@ -60,7 +63,9 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
             mentions = _shift(geoparser.resolver.resolve(text, spans), article.start)
             result.spans_found += len(spans)
             resolved_at = {m.start - article.start for m in mentions}
-            result.not_places.update(s.surface for s in spans if s.start not in resolved_at)
+            names = geoparser.gazetteer.names
+            result.not_places.update(s.surface for s in spans if s.start not in resolved_at
+                                     and names.commonness(s.key) < _LISTED_MAX_ZIPF)
             result.unknown_names.update(unknown_place_names(text, spans))
             for section in article.sections:
                 result.sections += 1
