@@ -12,9 +12,10 @@ from .matcher import GazetteerMatcher
 from .mention import Mention, Span
 from .place import AREA_KINDS, KINDS, LINE_KINDS, Place
 from .resolver import ContextResolver
+from .user_places import read_user_places
 
 __all__ = [
     "AREA_KINDS", "ContextResolver", "Gazetteer", "GazetteerDataError", "GazetteerError",
     "GazetteerMatcher", "Geoparser", "KINDS", "LINE_KINDS", "Mention", "Place", "Span",
-    "UserGazetteerError",
+    "UserGazetteerError", "read_user_places",
 ]

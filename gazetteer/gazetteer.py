@@ -125,6 +125,33 @@ class Gazetteer:
             fingerprint=fingerprint.hexdigest()[:16],
         )
 
+    def with_places(self, places: pd.DataFrame, names: pd.DataFrame,
+                    geometries: pd.DataFrame | None = None) -> "Gazetteer":
+        """A new gazetteer with ``places`` added; a place whose id exists replaces the old one.
+
+        The tables are laid out as :mod:`gazetteer._schema` says (see
+        :func:`gazetteer.user_places.read_user_places`). The name index is
+        extended, not rebuilt.
+        """
+        kept = ~self._places["place_id"].isin(set(places["place_id"])).to_numpy()
+        row_map = np.where(kept, np.cumsum(kept) - 1, -1)
+        merged_places = pd.concat([self._places[kept], places.astype(self._places.dtypes.to_dict())],
+                                  ignore_index=True)
+        user_rows = int(kept.sum()) + pd.Index(places["place_id"]).get_indexer(names["place_id"])
+        wkb = {pid: w for pid, w in self._wkb.items() if pid not in set(places["place_id"])}
+        if geometries is not None:
+            wkb.update(zip(geometries["place_id"], geometries["wkb"]))
+        extended = Gazetteer(
+            merged_places,
+            pd.concat([self._names[~self._names["place_id"].isin(set(places["place_id"]))], names],
+                      ignore_index=True),
+            pd.DataFrame({"place_id": list(wkb), "wkb": list(wkb.values())}),
+            self._frequencies,
+            fingerprint=self.fingerprint + "+" + _frame_fingerprint(places, names),
+        )
+        extended.__dict__["names"] = self.names.with_names(row_map, names, user_rows)
+        return extended
+
     # -- queries --------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self._places)

@@ -122,6 +122,43 @@ class NameIndex:
         return float(self.zipf[number]) if number >= 0 else 0.0
 
     # -- construction --------------------------------------------------------------
+    def with_names(self, row_map: np.ndarray, names: pd.DataFrame, rows: np.ndarray) -> "NameIndex":
+        """This index with its place rows renumbered and ``names`` added, without a rebuild.
+
+        ``row_map[old_row]`` is a place's new row (-1 drops it); ``rows[i]`` is
+        the row of the place of ``names.iloc[i]``. Adding a user's few places to
+        a million-name index takes milliseconds this way.
+        """
+        counts = np.diff(self.offsets)
+        old_rows = row_map[self.rows]
+        keep = old_rows >= 0
+        keys = [fold_name(n) for n in names["name"]]
+        hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
+        own_zipf = np.array([self.commonness(k) for k in keys], dtype=np.float32)
+        codes = names["name_type"].map(_NAME_TYPE_CODES).fillna(_NAME_TYPE_CODES["alternate"])
+        entry_hash = np.concatenate([np.repeat(self.key_hashes, counts)[keep], hashes])
+        entry_row = np.concatenate([old_rows[keep], rows]).astype(np.int32)
+        entry_type = np.concatenate([self.name_types[keep], codes.to_numpy(dtype=np.int8)])
+        entry_zipf = np.concatenate([np.repeat(self.zipf, counts)[keep], own_zipf])
+        order = np.lexsort((entry_type, entry_row, entry_hash))
+        entry_hash, entry_row = entry_hash[order], entry_row[order]
+        entry_type, entry_zipf = entry_type[order], entry_zipf[order]
+        first = np.ones(len(order), dtype=bool)  # one entry per (key, place), best name type first
+        first[1:] = (entry_hash[1:] != entry_hash[:-1]) | (entry_row[1:] != entry_row[:-1])
+        entry_hash, entry_row, entry_type, entry_zipf = (
+            a[first] for a in (entry_hash, entry_row, entry_type, entry_zipf))
+        key_hashes, starts = np.unique(entry_hash, return_index=True)
+        prefixes = [" ".join(words[:n]) for k in keys for words in [k.split()] for n in range(1, len(words))]
+        return NameIndex(
+            key_hashes=key_hashes,
+            prefix_hashes=np.union1d(self.prefix_hashes, np.array([key_hash(p) for p in prefixes],
+                                                                  dtype=np.uint64)),
+            offsets=np.append(starts, len(entry_hash)).astype(np.int64),
+            rows=entry_row,
+            name_types=entry_type,
+            zipf=entry_zipf[starts],
+        )
+
     @classmethod
     def build(cls, places: pd.DataFrame, names: pd.DataFrame,
               frequencies: pd.DataFrame | None = None) -> "NameIndex":

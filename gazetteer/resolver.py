@@ -90,7 +90,9 @@ _STRONG_CITY_POPULATION = 100_000
 
 # A verb of saying right after a name: a person, or a country standing for its government.
 _SAYS = re.compile(r"[ \t]+(?:said|says|told|added|wrote|argued|insisted|tweeted|explained)\b")
-_SPEAKING_KINDS = frozenset({"country", "dependency", "continent", "macro_region", "historical"})
+_SPEAKING_KINDS = frozenset({"country", "dependency", "continent", "macro_region", "historical",
+                             "admin1", "disputed"})
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|from|near|inside|outside)[ \t]+$", re.IGNORECASE)
 _LARGE_KINDS = ["continent", "macro_region", "historical", "country", "dependency", "disputed",
                 "admin1", "water"]
 _NATIONAL_KINDS = frozenset({"continent", "country", "dependency"})
@@ -212,8 +214,10 @@ class ContextResolver:
         if span.sentence_initial:
             return False  # "... in March. Britain blames": the word before ends a sentence
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
-        return bool(before and not self._starts_sentence(text, before.start(1))
-                    and self._joins_name(before.group(1).rstrip(".")))
+        if not before or before.group(1).endswith(("'s", "’s")):
+            return False  # "Afghanistan's Badakhshan", "Putin's Russia": a genitive, not a first name
+        return (not self._starts_sentence(text, before.start(1))
+                and self._joins_name(before.group(1).rstrip(".")))
 
     def _joins_name(self, word: str) -> bool:
         """True when capitalised ``word`` next to a place name would make one longer name."""
@@ -238,7 +242,10 @@ class ContextResolver:
             # written that way through abbreviations ("GBAO") or when they are large ("U.S.").
             keep = (types == _ABBREVIATION) | np.isin(self._kind[rows], _ACRONYM_KINDS)
             rows, types = rows[keep], types[keep]
-        speaker = bool(_SAYS.match(text, span.end))
+        # "Kelly said" is a person; "Baku says" is a government; "officials in Dushanbe said"
+        # is a place whatever follows.
+        speaker = bool(_SAYS.match(text, span.end)) and not _LOCATIVE_BEFORE.search(
+            text, max(0, span.start - 12), span.start)
         if (types == _DEMONYM).any():
             # An adjective such as "Tajik" names the people's country, not a village of that name.
             if not self.include_demonyms:
@@ -253,8 +260,8 @@ class ContextResolver:
                 # "The", "For", "At" are alternate names of some town, "Gulf" of Gulf Province
                 # (Papua New Guinea): as everyday words they are never that place.
                 continue
-            if speaker and kind not in _SPEAKING_KINDS:
-                continue  # "Kelly said": people speak; countries do too, by metonymy
+            if speaker and kind not in _SPEAKING_KINDS and self._feature[row] != "PPLC":
+                continue  # people speak; countries, provinces and capitals do too, by metonymy
             score, reasons = self._prior(row, kind, name_type)
             fit = _QUALIFIER_FIT.get(span.qualifier, {}).get(kind, 0.0)
             if fit:
