@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def _read_table(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     return table
 
 
+_CATEGORICAL = ("kind", "country_code", "feature_code", "source")
+
+
 def _frame_fingerprint(*frames: pd.DataFrame | None) -> str:
     digest = hashlib.sha256()
     for frame in frames:
@@ -69,22 +73,24 @@ class Gazetteer:
     'TJ'
     """
 
-    def __init__(self, places: pd.DataFrame, names: pd.DataFrame,
-                 geometries: pd.DataFrame | None = None, frequencies: pd.DataFrame | None = None,
-                 *, fingerprint: str = ""):
+    def __init__(self, places: pd.DataFrame, names: pd.DataFrame | Callable[[], pd.DataFrame],
+                 geometries: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+                 frequencies: pd.DataFrame | None = None, *, fingerprint: str = "",
+                 check_ids: bool = True):
         places = places.reset_index(drop=True)
-        if places["place_id"].duplicated().any():
+        # The shipped data is checked when it is built; other tables are checked here.
+        if check_ids and places["place_id"].duplicated().any():
             dupes = places.loc[places["place_id"].duplicated(), "place_id"].head(5).tolist()
             raise GazetteerDataError(f"gazetteer has duplicate place ids, e.g. {dupes}")
-        self._places = places
+        # Repeated short strings: categories make per-row lookups cheap for the resolver.
+        self._places = places.astype({c: "category" for c in _CATEGORICAL})
         self._row_of = pd.Index(places["place_id"])
-        self._names = names
+        # A warm start never needs the million names (the cached index has them): read on demand.
+        self._names_source = names
         self._frequencies = frequencies
-        self._wkb = (
-            dict(zip(geometries["place_id"], geometries["wkb"])) if geometries is not None else {}
-        )
+        self._geometries_source = geometries
         # Identifies the data the name index is built from (its cache key).
-        self.fingerprint = fingerprint or _frame_fingerprint(places, names, frequencies)
+        self.fingerprint = fingerprint or _frame_fingerprint(places, self._names, frequencies)
         self._children: dict[str, list[str]] | None = None
 
     # -- construction -------------------------------------------------------------
@@ -99,11 +105,12 @@ class Gazetteer:
                 folder / _schema.NAMES_FILE,
                 folder / _schema.GEOMETRIES_FILE,
                 folder / _schema.FREQUENCY_FILE,
+                check_ids=False,  # checked by the build
             )
 
     @classmethod
     def from_files(cls, places: str | Path, names: str | Path, geometries: str | Path | None = None,
-                   frequencies: str | Path | None = None) -> "Gazetteer":
+                   frequencies: str | Path | None = None, *, check_ids: bool = True) -> "Gazetteer":
         """Read a gazetteer from Parquet (or CSV) files laid out as :mod:`gazetteer._schema` says.
 
         ``geometries`` and ``frequencies`` are optional: without them every
@@ -119,10 +126,11 @@ class Gazetteer:
                 fingerprint.update(Path(path).read_bytes())
         return cls(
             _read_table(places, _schema.PLACE_COLUMNS),
-            _read_table(names, _schema.NAME_COLUMNS),
-            optional(geometries, _schema.GEOMETRY_COLUMNS),
+            functools.partial(_read_table, names, _schema.NAME_COLUMNS),
+            functools.partial(optional, geometries, _schema.GEOMETRY_COLUMNS),
             optional(frequencies, _schema.FREQUENCY_COLUMNS),
             fingerprint=fingerprint.hexdigest()[:16],
+            check_ids=check_ids,
         )
 
     def with_places(self, places: pd.DataFrame, names: pd.DataFrame,
@@ -135,8 +143,9 @@ class Gazetteer:
         """
         kept = ~self._places["place_id"].isin(set(places["place_id"])).to_numpy()
         row_map = np.where(kept, np.cumsum(kept) - 1, -1)
-        merged_places = pd.concat([self._places[kept], places.astype(self._places.dtypes.to_dict())],
-                                  ignore_index=True)
+        merged_places = pd.concat(
+            [self._places[kept].astype({c: str for c in _CATEGORICAL}),
+             places.astype({c: str for c in _CATEGORICAL})], ignore_index=True)
         user_rows = int(kept.sum()) + pd.Index(places["place_id"]).get_indexer(names["place_id"])
         wkb = {pid: w for pid, w in self._wkb.items() if pid not in set(places["place_id"])}
         if geometries is not None:
@@ -149,8 +158,24 @@ class Gazetteer:
             self._frequencies,
             fingerprint=self.fingerprint + "+" + _frame_fingerprint(places, names),
         )
-        extended.__dict__["names"] = self.names.with_names(row_map, names, user_rows)
+        extended.__dict__["names"] = self.names.with_names(row_map, names, user_rows, merged_places)
         return extended
+
+    @functools.cached_property
+    def _names(self) -> pd.DataFrame:
+        source = self._names_source
+        return source() if callable(source) else source
+
+    @functools.cached_property
+    def _wkb(self) -> dict[str, bytes]:
+        source = self._geometries_source
+        table = source() if callable(source) else source
+        return dict(zip(table["place_id"], table["wkb"])) if table is not None else {}
+
+    @property
+    def parent_rows(self) -> np.ndarray:
+        """For each row, the row of its parent place (-1 at the top); kept in the name index."""
+        return self.names.parent_rows
 
     # -- queries --------------------------------------------------------------------
     def __len__(self) -> int:
@@ -159,16 +184,24 @@ class Gazetteer:
     @functools.cached_property
     def names(self) -> NameIndex:
         """The folded-name index the matcher and :meth:`lookup` use (built once, cached on disk)."""
-        return NameIndex.for_gazetteer(self._places, self._names, self._frequencies, self.fingerprint)
+        return NameIndex.for_gazetteer(self._places, self._names_for_index, self._frequencies,
+                                       self.fingerprint)
+
+    def _names_for_index(self) -> pd.DataFrame:
+        """The names table, without keeping it in memory when nothing else has asked for it."""
+        if "_names" in self.__dict__ or not callable(self._names_source):
+            return self._names
+        return self._names_source()
 
     def place_at(self, row: int) -> Place:
         """The place in table row ``row`` (rows are what the name index stores)."""
         record = self._places.iloc[row]
         return Place(
-            place_id=record["place_id"], name=record["name"], kind=record["kind"],
-            country_code=record["country_code"], lat=float(record["lat"]), lon=float(record["lon"]),
-            population=int(record["population"]), parent_id=record["parent_id"],
-            feature_code=record["feature_code"], source=record["source"],
+            place_id=str(record["place_id"]), name=str(record["name"]), kind=str(record["kind"]),
+            country_code=str(record["country_code"]), lat=float(record["lat"]),
+            lon=float(record["lon"]), population=int(record["population"]),
+            parent_id=str(record["parent_id"]), feature_code=str(record["feature_code"]),
+            source=str(record["source"]),
         )
 
     def row_of(self, place_id: str) -> int:

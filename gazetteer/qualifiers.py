@@ -15,7 +15,7 @@ QUALIFIERS = {
     "autonomous okrug": "admin1", "province": "admin1", "oblast": "admin1", "region": "admin1",
     "viloyat": "admin1", "governorate": "admin1", "prefecture": "admin1", "krai": "admin1",
     "kray": "admin1", "district": "admin2", "rayon": "admin2", "raion": "admin2",
-    "county": "admin2", "municipality": "admin2",
+    "county": "admin2", "municipality": "admin2", "state": "admin1",
 }
 #: Qualifier before a name (Tajik word order).
 PREFIX_QUALIFIERS = {"viloyati": "admin1"}

@@ -165,9 +165,7 @@ class ContextResolver:
         self._lon = table["lon"].to_numpy(dtype=float)
         self._population = table["population"].to_numpy(dtype=np.int64)
         self._feature = table["feature_code"].to_numpy(dtype=object)
-        self._parent = table["parent_id"].to_numpy(dtype=object)
-        self._place_id = table["place_id"].to_numpy(dtype=object)
-        self._parent_of = dict(zip(table["place_id"], table["parent_id"]))
+        self._parent_row = gazetteer.parent_rows
 
     # -- public ---------------------------------------------------------------------
     def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
@@ -351,20 +349,20 @@ class ContextResolver:
         for span in spans:
             for cand in candidates[id(span)]:
                 if cand.kind in ("admin1", "admin2", "disputed"):
-                    named.setdefault(self._place_id[cand.row], span.key)
+                    named.setdefault(cand.row, span.key)
         if not named:
             return
         for span in spans:
             for cand in candidates[id(span)]:
-                parent = self._parent[cand.row]
+                parent = self._parent_row[cand.row]
                 for _ in range(2):  # the parent, then the grandparent
-                    if not parent:
+                    if parent < 0:
                         break
                     if parent in named and named[parent] != span.key:
                         cand.score += 3.0
                         cand.reasons.append("its division is named too")
                         break
-                    parent = self._parent_of.get(parent, "")
+                    parent = self._parent_row[parent]
 
     # -- step 3: one sense per name -------------------------------------------------
     def _one_sense_per_name(self, spans, candidates) -> dict[tuple[str, str], tuple[Candidate, float, float]]:
