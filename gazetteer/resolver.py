@@ -43,6 +43,7 @@ _ACCEPT_SCORE = 5.0
 _SURE_MARGIN = 2.5  # a span whose best reading leads by this much anchors the context
 _SEAT_KM = 150.0  # a division and a same-named city this close: the city is its seat
 _SEAT_AT_POINT_KM = 30.0
+_METROPOLIS = 1_000_000
 _SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
 
 # Prior score of a candidate by kind, before population (cities) is added.
@@ -96,6 +97,13 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|from|near|inside|outside)[ \t]+$", re
 _LARGE_KINDS = ["continent", "macro_region", "historical", "country", "dependency", "disputed",
                 "admin1", "water"]
 _NATIONAL_KINDS = frozenset({"continent", "country", "dependency"})
+# Head nouns of organisations named after a place: the place is still referred to
+# ("Pakistan Army", "Washington Post"), unlike a surname after a first name.
+_ORGANISATION_HEADS = frozenset(
+    "army navy police forces force government ministry parliament times post herald journal "
+    "tribune news bank airlines airways university embassy consulate council court authority "
+    "agency department office party state-run central national federal".split()
+)
 _ACRONYM_MAX = 5
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
 
@@ -197,10 +205,19 @@ class ContextResolver:
         # A capitalised neighbour joined by one space makes the span part of a longer proper
         # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
         # Mirzoyan", "China Road and Bridge Corporation".
-        if self._after_first_name(text, span):
-            return False
+        if self._after_first_name(text, span) and not self._names_a_country(span):
+            return False  # (a word before a country is almost never a first name: "DeSmog Canada")
         after = _WORD_AFTER.match(text, span.end)
-        return not (after and not span.qualifier and self._joins_name(after.group(1)))
+        if not after or span.qualifier:
+            return True
+        word = after.group(1)
+        if word.lower() in _ORGANISATION_HEADS and self._names_a_large_place(span):
+            return True  # "Pakistan Army", "The Washington Post": the organisation is the place's
+        return not self._joins_name(word)
+
+    def _names_a_country(self, span: Span) -> bool:
+        rows, types = self.gazetteer.names.entries(span.key_number)
+        return bool((np.isin(self._kind[rows], list(_NATIONAL_KINDS)) & (types != _DEMONYM)).any())
 
     def _names_a_large_place(self, span: Span) -> bool:
         """True when some place called ``span.key`` is a country, province or larger."""
@@ -303,6 +320,9 @@ class ContextResolver:
             seats = [c for c in cities if c.country_code == cand.country_code and _haversine_km(
                 cand.lat, cand.lon, np.array([c.lat]), np.array([c.lon]))[0]
                 < (_SEAT_KM if self._feature[c.row] in _SEAT_CODES else _SEAT_AT_POINT_KM)]
+            # "New York": a division holding a namesake metropolis usually means the city.
+            seats += [c for c in cities if self._parent_row[c.row] == cand.row
+                      and self._population[c.row] >= _METROPOLIS]
             if seats:
                 cand.score -= 3.0
                 cand.reasons.append("named after its seat, which is likelier meant")
