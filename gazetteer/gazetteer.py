@@ -193,15 +193,20 @@ class Gazetteer:
             return self._names
         return self._names_source()
 
+    @functools.cached_property
+    def _columns(self) -> dict:
+        """The places table's columns as arrays (row access without building a pandas row)."""
+        return {column: self._places[column].array for column in _schema.PLACE_COLUMNS}
+
     def place_at(self, row: int) -> Place:
         """The place in table row ``row`` (rows are what the name index stores)."""
-        record = self._places.iloc[row]
+        c = self._columns
         return Place(
-            place_id=str(record["place_id"]), name=str(record["name"]), kind=str(record["kind"]),
-            country_code=str(record["country_code"]), lat=float(record["lat"]),
-            lon=float(record["lon"]), population=int(record["population"]),
-            parent_id=str(record["parent_id"]), feature_code=str(record["feature_code"]),
-            source=str(record["source"]),
+            place_id=str(c["place_id"][row]), name=str(c["name"][row]), kind=str(c["kind"][row]),
+            country_code=str(c["country_code"][row]), lat=float(c["lat"][row]),
+            lon=float(c["lon"][row]), population=int(c["population"][row]),
+            parent_id=str(c["parent_id"][row]), feature_code=str(c["feature_code"][row]),
+            source=str(c["source"][row]),
         )
 
     def row_of(self, place_id: str) -> int:

@@ -85,9 +85,10 @@ class GazetteerMatcher:
         found = [m for m in self._raw_matches(text) if looks_like_name(text[m[0]:m[1]])]
         found.sort(key=lambda m: (m[0], m[0] - m[1]))
         spans, last_end = [], 0
+        headlines: dict[int, bool] = {}  # line start -> is it a headline (computed once per line)
         for start, end, key, number in found:
             if start >= last_end:
-                spans.append(self._span(text, start, end, key, number))
+                spans.append(self._span(text, start, end, key, number, headlines))
                 last_end = spans[-1].end
         return spans
 
@@ -117,7 +118,8 @@ class GazetteerMatcher:
             active = [i for i, more in zip(active, extendable.tolist()) if more]
             length += 1
 
-    def _span(self, text: str, start: int, end: int, key: str, number: int) -> Span:
+    def _span(self, text: str, start: int, end: int, key: str, number: int,
+              headlines: dict[int, bool]) -> Span:
         qualifier = ""
         after = _QUALIFIER_AFTER.match(text, end)
         if after:
@@ -129,12 +131,13 @@ class GazetteerMatcher:
             if before:
                 qualifier = PREFIX_QUALIFIERS[before.group(1).lower()]
         line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if line_start not in headlines:
+            line_end = text.find("\n", end)
+            headlines[line_start] = is_headline(text[line_start:line_end if line_end >= 0 else len(text)])
         before_text = text[max(0, start - 3):start]
         sentence_initial = start == line_start or bool(_SENTENCE_END.search(before_text))
         return Span(
             start=start, end=end, surface=text[start:end], key=key, key_number=number,
             qualifier=qualifier,
-            in_headline=is_headline(line), sentence_initial=sentence_initial,
+            in_headline=headlines[line_start], sentence_initial=sentence_initial,
         )

@@ -19,6 +19,7 @@ QUALIFIERS = {
 }
 #: Qualifier before a name (Tajik word order).
 PREFIX_QUALIFIERS = {"viloyati": "admin1"}
+_LONGEST_FIRST = sorted(QUALIFIERS.items(), key=lambda item: -len(item[0]))
 
 
 def strip_qualifier(key: str) -> tuple[str, str]:
@@ -29,7 +30,7 @@ def strip_qualifier(key: str) -> tuple[str, str]:
     >>> strip_qualifier("viloyati khatlon")
     ('khatlon', 'admin1')
     """
-    for word, kind in sorted(QUALIFIERS.items(), key=lambda item: -len(item[0])):
+    for word, kind in _LONGEST_FIRST:
         if key.endswith(" " + word):
             return key[: -len(word) - 1], kind
     for word, kind in PREFIX_QUALIFIERS.items():

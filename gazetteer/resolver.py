@@ -137,6 +137,15 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
+def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from each candidate (rows) to each point (columns)."""
+    clat = np.radians([c.lat for c in cands])[:, None]
+    clon = np.radians([c.lon for c in cands])[:, None]
+    plat, plon = np.radians(lats)[None, :], np.radians(lons)[None, :]
+    h = np.sin((plat - clat) / 2) ** 2 + np.cos(clat) * np.cos(plat) * np.sin((plon - clon) / 2) ** 2
+    return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
 def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Great-circle distances in km from one point to many (fast enough for scoring)."""
     p1, p2 = math.radians(lat), np.radians(lats)
@@ -179,8 +188,9 @@ class ContextResolver:
     def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
         """Resolve ``spans`` of ``text``; spans judged not to be places are left out."""
         kept = [s for s in spans if self._is_place_reference(text, s)]
+        kept_ids = {id(s) for s in kept}
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
-        surnames = {s.key for s in spans if s not in kept and " " not in s.key
+        surnames = {s.key for s in spans if id(s) not in kept_ids and " " not in s.key
                     and self._after_first_name(text, s) and not self._names_a_large_place(s)}
         kept = [s for s in kept if s.key not in surnames]
         candidates = {id(s): self._candidates(s, text) for s in kept}
@@ -343,24 +353,27 @@ class ContextResolver:
         local = [a for a in sure if a.kind not in ("continent", "macro_region", "historical")]
         anchor_lats = np.array([a.lat for a in local])
         anchor_lons = np.array([a.lon for a in local])
+        sure_ids = {id(a) for a in sure}
         for span in spans:
             cands = candidates[id(span)]
             if len(cands) < 2:
                 continue
-            for cand in cands:
+            if len(anchor_lats):
+                # One matrix per span: candidates x sure places; a place is not near itself.
+                distances = _distance_matrix_km(cands, anchor_lats, anchor_lons)
+                distances[distances <= 1.0] = np.inf
+                nearest = distances.min(axis=1)
+            for i, cand in enumerate(cands):
                 in_country = countries.get(cand.country_code, 0)
                 # The candidate's own mention counts as an anchor; only *other* evidence helps.
-                if cand is cands[0] and cand in sure:
+                if i == 0 and id(cand) in sure_ids:
                     in_country -= 1
                 if in_country > 0:
                     cand.score += 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
-                if len(anchor_lats):
-                    distance = _haversine_km(cand.lat, cand.lon, anchor_lats, anchor_lons)
-                    distance = distance[distance > 1.0]  # not itself
-                    if len(distance) and distance.min() < 500:
-                        cand.score += 2.5 * math.exp(-distance.min() / 250)
-                        cand.reasons.append(f"{distance.min():.0f} km from another place in the text")
+                if len(anchor_lats) and nearest[i] < 500:
+                    cand.score += 2.5 * math.exp(-nearest[i] / 250)
+                    cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
 
     def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
         """Raise a candidate whose province or district the text also names: "Sacramento,

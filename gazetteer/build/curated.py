@@ -7,12 +7,21 @@ Files (all written by hand, each feature or row with a note on its source):
     the build draws a line through the gazetteer points of the ``waypoints``
     (name and country of real populated places), so no coordinate is typed
     where a real point exists.
+``water.geojson``
+    Rivers, lakes, reservoirs and straits that no source draws (kind
+    ``water``), drawn through town points like the corridors (see
+    :mod:`.drawn`: a line along a river, a hull around a lake's shore towns).
+``landforms.geojson``
+    Valleys, gorges, mountains and islands missing from Natural Earth (kinds
+    ``physical`` and ``island``), drawn the same way (a band along a valley, a
+    hull around the towns in it).
 ``regions.geojson``
     Macro-regions, former states and composite disputed areas. Geometry is
     ``null``: the build unions the Natural Earth polygons of the ``countries``
     (ISO2 codes) and the geometries of the ``places`` (place ids of this
     gazetteer), the latter optionally clipped to ``clip_places_to``
-    ``[min_lon, min_lat, max_lon, max_lat]``.
+    ``[min_lon, min_lat, max_lon, max_lat]``. A region whose members have no
+    polygon in the sources has ``waypoints`` instead and is drawn as a hull.
 ``venues.geojson``
     Buildings and sites (kind ``venue``) with Point geometry.
 ``aliases.csv``
@@ -43,7 +52,8 @@ from gazetteer.place import KINDS, Place
 
 from .admin1 import Admin1Table
 from .countries import CountryTable
-from .geometry import line_through, representative_latlon, simplify, union
+from .drawn import Towns, draw
+from .geometry import representative_latlon, simplify, union
 from .names import clean
 from .records import Layer, Name, PlaceRecord
 from .sources import SourceError, Sources
@@ -131,31 +141,6 @@ def _features(sources: Sources, name: str) -> list[dict]:
     return out
 
 
-class _Towns:
-    """Populated places of some countries, looked up by any of their names."""
-
-    def __init__(self, cities: Layer, wanted: set[tuple[str, str]]):
-        lowered = {name.lower() for name, _ in wanted}
-        countries = {cc for _, cc in wanted}
-        places = cities.places[cities.places["country_code"].isin(countries)]
-        self._rows = {r.place_id: r for r in places.itertuples(index=False)}
-        names = cities.names[cities.names["place_id"].isin(self._rows)]
-        pairs = pd.concat([places[["place_id", "name"]], names[["place_id", "name"]]], ignore_index=True)
-        pairs = pairs[pairs["name"].astype(str).str.lower().isin(lowered)]
-        self._index: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for pid, name in zip(pairs["place_id"].tolist(), pairs["name"].tolist()):
-            self._index[(self._rows[pid].country_code, str(name).lower())].add(pid)
-
-    def find(self, name: str, country_code: str, where: str) -> tuple[float, float, str]:
-        hits = self._index.get((country_code, name.lower()), set())
-        if not hits:
-            raise SourceError(f"{where}: waypoint {name!r} ({country_code}) is not a populated place of the "
-                              "gazetteer; use a name GeoNames or WOF gives it, or another town on the route")
-        best = max(sorted(hits), key=lambda pid: self._rows[pid].population)
-        row = self._rows[best]
-        return float(row.lat), float(row.lon), best
-
-
 def build_curated(
     sources: Sources,
     countries: CountryTable,
@@ -185,19 +170,24 @@ def build_curated(
     records: list[PlaceRecord] = []
     report: dict = {"curated_regions_missing_countries": []}
 
-    corridors = _features(sources, "corridors.geojson")
-    towns = _Towns(cities, {(w["name"], w["country_code"]) for f in corridors for w in f["props"].get("waypoints", [])})
-    for f in corridors:
+    drawn = _features(sources, "corridors.geojson") + _features(sources, "water.geojson") \
+        + _features(sources, "landforms.geojson")
+    regions = _features(sources, "regions.geojson")
+    wanted = {(w["name"], w["country_code"]) for f in drawn + regions for w in f["props"].get("waypoints", [])}
+    towns = Towns(cities, wanted)
+    for f in drawn:
         p = f["props"]
-        pts = [towns.find(w["name"], w["country_code"], f["where"]) for w in p["waypoints"]]
-        if len(pts) < 2:
-            raise SourceError(f"{f['where']}: a corridor needs at least two waypoints")
-        line = line_through([(lat, lon) for lat, lon, _ in pts])
-        mid = line.interpolate(0.5, normalized=True)
-        records.append(_record(p, round(mid.y, 5), round(mid.x, 5), simplify(line, "corridor"), ""))
+        if not p.get("waypoints"):
+            raise SourceError(f"{f['where']}: property 'waypoints' is missing; list the towns to draw it through")
+        lat, lon, geom = draw(p, towns, f["where"])
+        records.append(_record(p, lat, lon, simplify(geom, p["kind"]), ""))
 
-    for f in _features(sources, "regions.geojson"):
+    for f in regions:
         p = f["props"]
+        if p.get("waypoints"):
+            lat, lon, geom = draw(p, towns, f["where"])
+            records.append(_record(p, lat, lon, simplify(geom, p["kind"]), ""))
+            continue
         parts = []
         for iso2 in p.get("countries", []):
             country = countries.by_iso2.get(iso2)
@@ -240,7 +230,7 @@ def _record(p: dict, lat: float, lon: float, geometry, parent: str) -> PlaceReco
     names += [Name(n, "historical") for n in p.get("historical_names", [])]
     place = Place(place_id=p["place_id"], name=p["name"], kind=p["kind"], country_code=p["country_code"],
                   lat=lat, lon=lon, population=int(p.get("population", 0)), parent_id=parent,
-                  feature_code="", source="curated")
+                  feature_code=p.get("feature_code", ""), source="curated")
     return PlaceRecord(place, tuple(names), geometry)
 
 
