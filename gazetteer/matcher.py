@@ -23,7 +23,8 @@ _QUALIFIER_AFTER = re.compile(
     r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
-_QUALIFIER_BEFORE = re.compile(r"\b(" + "|".join(PREFIX_QUALIFIERS) + r")[ \t]+$", re.IGNORECASE)
+_QUALIFIER_BEFORE = re.compile(
+    r"\b(" + "|".join(q.replace(" ", r"[ \t]+") for q in PREFIX_QUALIFIERS) + r")[ \t]+$", re.IGNORECASE)
 
 # Lower-case words that may sit inside a proper name ("Gulf of Aden", "Rostov-on-Don").
 _NAME_PARTICLES = frozenset(
@@ -129,7 +130,7 @@ class GazetteerMatcher:
             qualifier = strip_qualifier(key)[1]  # a name that includes its qualifier
             before = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
             if before:
-                qualifier = PREFIX_QUALIFIERS[before.group(1).lower()]
+                qualifier = PREFIX_QUALIFIERS[" ".join(before.group(1).lower().split())]
         line_start = text.rfind("\n", 0, start) + 1
         if line_start not in headlines:
             line_end = text.find("\n", end)

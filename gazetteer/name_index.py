@@ -34,7 +34,7 @@ from .normalize import fold_name
 __all__ = ["NameIndex", "cache_dir", "key_hash"]
 
 # Bump when the index layout, the hash or the folding rules change: old caches are then ignored.
-_INDEX_VERSION = 4
+_INDEX_VERSION = 5
 _NAME_TYPE_CODES = {name_type: code for code, name_type in enumerate(_schema.NAME_TYPES)}
 _ARRAYS = ("key_hashes", "prefix_hashes", "offsets", "rows", "name_types", "zipf", "parent_rows")
 
@@ -176,6 +176,8 @@ class NameIndex:
               frequencies: pd.DataFrame | None = None) -> "NameIndex":
         """Index every name of ``names`` against the rows of ``places``."""
         names = names() if callable(names) else names
+        # "Savannah, Georgia" is a description, not a name a text uses: it would swallow the state.
+        names = names[~names["name"].str.contains(",", regex=False)]
         rows = pd.Index(places["place_id"]).get_indexer(names["place_id"])
         keys = [fold_name(n) for n in names["name"]]
         codes = names["name_type"].map(_NAME_TYPE_CODES).fillna(_NAME_TYPE_CODES["alternate"])

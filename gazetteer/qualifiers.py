@@ -17,8 +17,9 @@ QUALIFIERS = {
     "kray": "admin1", "district": "admin2", "rayon": "admin2", "raion": "admin2",
     "county": "admin2", "municipality": "admin2", "state": "admin1",
 }
-#: Qualifier before a name (Tajik word order).
-PREFIX_QUALIFIERS = {"viloyati": "admin1"}
+#: Qualifier before a name ("Viloyati Sughd" in Tajik word order; "the town of Batken").
+PREFIX_QUALIFIERS = {"viloyati": "admin1", "city of": "city", "town of": "city",
+                     "village of": "city"}
 _LONGEST_FIRST = sorted(QUALIFIERS.items(), key=lambda item: -len(item[0]))
 
 

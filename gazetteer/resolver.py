@@ -71,7 +71,9 @@ _PLACE_MODIFIERS = frozenset(
     "new old inner outer far near mid northeast northwest southeast southwest northeastern "
     "northwestern southeastern southwestern occupied annexed liberated the in at from to "
     "near of on for and but by with as after before since across into outside inside "
-    "around via over under between along during".split()
+    "around via over under between along during "
+    # Russian and Ukrainian prepositions and conjunctions open sentences the same way.
+    "в во на у из под над за к от до при около возле через и но а з із біля між та".split()
 )
 # Capitalised words after a place name that keep it a place ("Dushanbe Airport").
 # (Not "Road", "Street" or "Station": those are named after a place, often far from it.)
@@ -241,13 +243,13 @@ class ContextResolver:
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
         if not before or before.group(1).endswith(("'s", "’s")):
             return False  # "Afghanistan's Badakhshan", "Putin's Russia": a genitive, not a first name
-        return (not self._starts_sentence(text, before.start(1))
-                and self._joins_name(before.group(1).rstrip(".")))
+        return self._joins_name(before.group(1).rstrip("."))  # "John Kelly said" opens sentences too
 
     def _joins_name(self, word: str) -> bool:
         """True when capitalised ``word`` next to a place name would make one longer name."""
         lower = word.lower()
-        if not word[0].isupper() or lower in _PLACE_MODIFIERS or lower in _PLACE_HEADS:
+        if (len(word) < 2 or not word[0].isupper() or lower in _PLACE_MODIFIERS
+                or lower in _PLACE_HEADS):
             return False
         number = self.gazetteer.names.key_number(fold_name(word))
         # "Afghan Badakhshan", "Armenian Syunik": a people's adjective qualifies a place.
@@ -281,7 +283,8 @@ class ContextResolver:
         out = []
         for row, name_type in zip(rows.tolist(), types.tolist()):
             kind = self._kind[row]
-            if junk_alternates and kind not in _NATIONAL_KINDS and name_type != _CANONICAL:
+            if (junk_alternates and kind not in _NATIONAL_KINDS and name_type != _CANONICAL
+                    and self._population[row] < _STRONG_CITY_POPULATION):
                 # "The", "For", "At" are alternate names of some town, "Gulf" of Gulf Province
                 # (Papua New Guinea): as everyday words they are never that place.
                 continue
@@ -343,35 +346,39 @@ class ContextResolver:
             self._prefer_seats(span, candidates[id(span)])
         for cands in candidates.values():
             cands.sort(key=lambda c: (-c.score, c.row))
-        sure = [cands[0] for cands in (candidates[id(s)] for s in spans)
+        # Sure places, with the name that gave them: a name is never its own context.
+        sure = [(span.key, cands[0]) for span in spans for cands in [candidates[id(span)]]
                 if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
         self._add_hierarchy(spans, candidates)
-        countries: dict[str, int] = {}
-        for anchor in sure:
-            if anchor.country_code:
-                countries[anchor.country_code] = countries.get(anchor.country_code, 0) + 1
-        local = [a for a in sure if a.kind not in ("continent", "macro_region", "historical")]
-        anchor_lats = np.array([a.lat for a in local])
-        anchor_lons = np.array([a.lon for a in local])
-        sure_ids = {id(a) for a in sure}
+        local = [(key, a) for key, a in sure if a.kind not in ("continent", "macro_region", "historical")]
+        local_keys = np.array([key for key, _ in local], dtype=object)
+        anchor_lats = np.array([a.lat for _, a in local])
+        anchor_lons = np.array([a.lon for _, a in local])
         for span in spans:
             cands = candidates[id(span)]
             if len(cands) < 2:
                 continue
-            if len(anchor_lats):
-                # One matrix per span: candidates x sure places; a place is not near itself.
-                distances = _distance_matrix_km(cands, anchor_lats, anchor_lons)
-                distances[distances <= 1.0] = np.inf
-                nearest = distances.min(axis=1)
+            # Other names' sure places support any reading; this name's own sure reading (from
+            # its other mentions) supports only itself, never its rivals ("Kherson" the city
+            # does not make "Kherson" the oblast likelier).
+            own = next((a for key, a in sure if key == span.key), None)
+            countries: dict[str, int] = {}
+            for key, anchor in sure:
+                if anchor.country_code and (key != span.key or anchor.row == cands[0].row):
+                    countries[anchor.country_code] = countries.get(anchor.country_code, 0) + 1
+            others = local_keys != span.key if len(local) else np.zeros(0, dtype=bool)
+            if others.any():
+                nearest = _distance_matrix_km(cands, anchor_lats[others], anchor_lons[others]).min(axis=1)
             for i, cand in enumerate(cands):
                 in_country = countries.get(cand.country_code, 0)
-                # The candidate's own mention counts as an anchor; only *other* evidence helps.
-                if i == 0 and id(cand) in sure_ids:
-                    in_country -= 1
+                if own is not None and cand.row == own.row and own.country_code == cand.country_code:
+                    in_country -= 1  # one mention is not its own context
+                if own is not None and cand.row != own.row and cand.country_code == own.country_code:
+                    in_country -= sum(1 for key, a in sure if key == span.key and a.country_code)
                 if in_country > 0:
                     cand.score += 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
-                if len(anchor_lats) and nearest[i] < 500:
+                if others.any() and nearest[i] < 500:
                     cand.score += 2.5 * math.exp(-nearest[i] / 250)
                     cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
 
@@ -430,7 +437,7 @@ class ContextResolver:
         if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF and not strong:
             return 0.0  # "March", "Deal", "Split" opening a sentence or headline
         if zipf >= _COMMON_WORD_ZIPF and not strong:
-            return 0.0
+            return 0.0  # "Paris" is Paris, Texas only where the text is about Texas
         if span.in_headline:
             small = winner.kind == "city" and self._population[winner.row] < 50_000
             return 0.5 if small else 0.8
