@@ -135,6 +135,7 @@ class Candidate:
     lat: float
     lon: float
     demonym: bool
+    name_type: int
     score: float
     reasons: list[str] = field(default_factory=list)
 
@@ -291,7 +292,7 @@ class ContextResolver:
                 score += fit
                 reasons.append(f"qualifier asks for {span.qualifier}")
             out.append(Candidate(row, kind, self._country[row], self._lat[row], self._lon[row],
-                                 name_type == _DEMONYM, score, reasons))
+                                 name_type == _DEMONYM, name_type, score, reasons))
         out.sort(key=lambda c: (-c.score, c.row))
         return out[: self.max_candidates]
 
@@ -426,6 +427,11 @@ class ContextResolver:
         uncertain_capital = span.in_headline or (span.sentence_initial and " " not in span.key)
         if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF and not strong:
             return 0.0  # "March", "Deal", "Split" opening a sentence or headline
+        # A common word that names a country only in another language ("Island" is Iceland in
+        # German, "Some" Finland in Finnish) proves nothing where every word is capitalised.
+        if (uncertain_capital and winner.kind in _NATIONAL_KINDS
+                and winner.name_type == _ALTERNATE and zipf >= _JUNK_ALTERNATE_ZIPF):
+            return 0.0
         if zipf >= _COMMON_WORD_ZIPF and not strong:
             return 0.0  # "Paris" is Paris, Texas only where the text is about Texas
         if span.in_headline:
