@@ -33,6 +33,10 @@ Files (all written by hand, each feature or row with a note on its source):
 ``ne_name_fixes.csv``
     ``layer,label,name,note``: names for Natural Earth labels the casing and
     abbreviation rules cannot read (``S. Nevada`` -> ``Sierra Nevada``).
+``recognised_countries.csv``
+    ``brk_a3,country_iso2,note``: the internationally recognised country of
+    Natural Earth disputed areas whose administering country is not it
+    (Crimea -> UA); see :mod:`.disputed`.
 ``ne_point_fixes.csv``
     ``place_id,elevation_point,note``: Natural Earth regions whose polygon is a
     broken sliver, moved to a named NE elevation point (or left out with ``-``).
@@ -58,7 +62,7 @@ from .names import clean
 from .records import Layer, Name, PlaceRecord
 from .sources import SourceError, Sources
 
-__all__ = ["read_name_fixes", "apply_point_fixes", "build_curated", "curated_names"]
+__all__ = ["read_name_fixes", "read_recognised_countries", "apply_point_fixes", "build_curated", "curated_names"]
 
 
 def _csv(sources: Sources, name: str, columns: list[str]) -> list[dict]:
@@ -83,6 +87,23 @@ def read_name_fixes(sources: Sources) -> dict[str, dict[str, str]]:
     for row in _csv(sources, "ne_name_fixes.csv", ["layer", "label", "name", "note"]):
         out[row["layer"]][row["label"]] = row["name"]
     return dict(out)
+
+
+def read_recognised_countries(sources: Sources, countries: CountryTable) -> dict[str, str]:
+    """``recognised_countries.csv``: NE ``brk_a3`` -> ISO2 of the recognised country.
+
+    Raises
+    ------
+    SourceError
+        If a row names a country the gazetteer does not have.
+    """
+    out = {}
+    for row in _csv(sources, "recognised_countries.csv", ["brk_a3", "country_iso2", "note"]):
+        if row["country_iso2"] not in countries.by_iso2:
+            raise SourceError(f"{row['_where']}: country {row['country_iso2']!r} is not in the gazetteer; "
+                              "use an ISO 3166-1 alpha-2 code of countryInfo.tsv")
+        out[row["brk_a3"]] = row["country_iso2"]
+    return out
 
 
 def apply_point_fixes(sources: Sources, layer: Layer, peaks: dict[str, tuple[float, float]]) -> tuple[Layer, dict]:

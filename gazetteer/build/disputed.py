@@ -2,9 +2,18 @@
 
 ``ne_10m_admin_0_disputed_areas`` names each area in ``BRK_NAME`` (Crimea,
 Nagorno-Karabakh, Abkhazia, Transnistria...) with ``NAME_ALT`` as alternates.
-The country code is that of the administering country (``ADM0_A3``) when it
-has one. Areas that are themselves a country or dependency of the gazetteer
-(same ISO code and name: the Falkland Islands, Gibraltar...) are left to that record.
+Country code rule: an area carries the *internationally recognised* country,
+the one whose territory the UN and most states hold it to be, not the one
+that controls it on the ground. That is NE's administering country
+(``ADM0_A3``) unless ``curated/recognised_countries.csv`` names another for the
+area's ``BRK_A3``: occupations and annexations the UN does not recognise
+(Crimea -> UA, Golan Heights -> SY) and breakaway states no UN member
+recognises (Northern Cyprus -> CY, Somaliland -> SO). Breakaway regions NE
+already files under their recognised country (Abkhazia, Transnistria, Donbass)
+need no row. Where sovereignty itself is disputed with no recognised holder
+(Kashmir's parts, the Kuril Islands) the administering country stays. Areas
+that are themselves a country or dependency of the gazetteer (same ISO code and
+name: the Falkland Islands, Gibraltar, Western Sahara...) are left to that record.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ __all__ = ["build_disputed"]
 
 
 def build_disputed(features: list[tuple[dict, BaseGeometry]], fixes: dict[str, str],
-                   countries: CountryTable) -> tuple[Layer, dict]:
+                   countries: CountryTable, recognised: dict[str, str] | None = None) -> tuple[Layer, dict]:
     """Build the disputed areas.
 
     Parameters
@@ -33,6 +42,9 @@ def build_disputed(features: list[tuple[dict, BaseGeometry]], fixes: dict[str, s
     fixes : dict
         Curated names, keyed by NE label or by ``brk_a3`` (which wins).
     countries : CountryTable
+    recognised : dict, optional
+        ``brk_a3`` -> ISO2 of the recognised country where it is not the
+        administering one (``curated/recognised_countries.csv``).
 
     Returns
     -------
@@ -68,7 +80,7 @@ def build_disputed(features: list[tuple[dict, BaseGeometry]], fixes: dict[str, s
         if place_id in seen:
             place_id = f"ne:disp-{slug}-{props['brk_a3'].lower()}"
         seen.add(place_id)
-        cc = countries.iso2_by_a3.get(props.get("adm0_a3", ""), "")
+        cc = (recognised or {}).get(props["brk_a3"]) or countries.iso2_by_a3.get(props.get("adm0_a3", ""), "")
         lat, lon = representative_latlon(geom)
         place = Place(place_id=place_id, name=name, kind="disputed", country_code=cc, lat=lat, lon=lon,
                       population=0, parent_id=countries.place_id(cc), feature_code="", source="naturalearth")

@@ -7,6 +7,22 @@
   ``ne:phys-<slug>``. NE's continents are left out (the continent layer draws
   them from the countries).
 
+Country codes: a place gets the code of the country holding at least
+:data:`COUNTRY_SHARE` of its area. For islands and water the share is taken
+against each country polygon widened by :data:`COAST_BUFFER_DEGREES`, because
+NE's region and marine polygons do not follow the admin-0 coastline (Lesbos
+overhangs it) and a strait lies off the land it runs through. Water must also
+be *enclosed* by that country: its land must make up at least
+:data:`WATER_ENCLOSURE` of a ring of :data:`COAST_BUFFER_DEGREES` around the
+water, since NE draws some open straits as small polygons off one coast (the
+Luzon Strait off Taiwan, the Korea Strait off Korea). So the Bosporus, the
+Dardanelles and Chesapeake Bay get TR, TR and US; the Strait of Gibraltar,
+between two coasts, and the Luzon Strait get none.
+
+Points: a sea's point is the centroid of its polygon when the centroid lies in
+it (the middle of the Mediterranean, not a shore of it), else a point inside
+the polygon; land regions keep the representative point.
+
 Labels are cartographic and partly ALL CAPS; :func:`naturalearth.ne_label`
 turns them into names and keeps the label as an alternate. Features sharing a
 name and lying within :data:`MERGE_DEGREES` of each other are parts of one place
@@ -19,6 +35,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from shapely.affinity import translate
+from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.place import Place
@@ -28,12 +45,17 @@ from .names import clean, slugify
 from .naturalearth import ne_label
 from .records import Layer, Name, PlaceRecord
 
-__all__ = ["build_water", "build_physical", "MERGE_DEGREES", "COUNTRY_SHARE", "DEGENERATE_AREA"]
+__all__ = ["build_water", "build_physical", "MERGE_DEGREES", "COUNTRY_SHARE", "COAST_BUFFER_DEGREES",
+           "WATER_ENCLOSURE", "DEGENERATE_AREA"]
 
 #: Same-name features closer than this (degrees) are merged into one place.
 MERGE_DEGREES = 3.0
 #: A physical region or island gets a country code when that country holds this share of its area.
 COUNTRY_SHARE = 0.75
+#: Islands and water: the country polygons are widened by this much (degrees, ~10 km) for the share.
+COAST_BUFFER_DEGREES = 0.1
+#: Water: share of the ring of COAST_BUFFER_DEGREES around it that must be land of its country.
+WATER_ENCLOSURE = 0.6
 #: Natural Earth v4 draws a few regions as slivers (the Caucasus Mountains as a 0.02° triangle
 #: near Baku, the Garagum as a strip by the Aral Sea); below this area (sq. degrees) a
 #: non-island region keeps its point but ships no geometry.
@@ -76,17 +98,42 @@ def _groups(items: list[tuple[str, dict, BaseGeometry]]) -> list[list[tuple[str,
     return out
 
 
-def _main_country(geom: BaseGeometry, countries: PolygonIndex) -> str:
-    """The country holding at least :data:`COUNTRY_SHARE` of the area, else ``""`` (spans several)."""
+def _main_country(geom: BaseGeometry, countries: PolygonIndex, widen: float = 0.0, enclosure: float = 0.0) -> str:
+    """The country holding at least :data:`COUNTRY_SHARE` of the area, else ``""`` (spans several).
+
+    With ``widen`` > 0 each country polygon is first buffered by that many
+    degrees (clipped to the neighbourhood of ``geom`` to keep it cheap). With
+    ``enclosure`` > 0 that country's land must also cover this share of the
+    ring of width ``widen`` around ``geom``.
+    """
     area = geom.area
     if area == 0:
         return ""
+    min_x, min_y, max_x, max_y = geom.bounds
+    near = box(min_x - 2 * widen, min_y - 2 * widen, max_x + 2 * widen, max_y + 2 * widen)
     best, share = "", 0.0
-    for key in countries.overlapping(geom):
-        part = geom.intersection(countries.geometry(key)).area / area
+    for key in countries.overlapping(near if widen else geom):
+        country = countries.geometry(key)
+        if widen:
+            country = country.intersection(near).buffer(widen, quad_segs=4)
+        part = geom.intersection(country).area / area
         if part > share:
             best, share = key, part
-    return best if share >= COUNTRY_SHARE else ""
+    if share < COUNTRY_SHARE:
+        return ""
+    if enclosure:
+        ring = geom.buffer(widen, quad_segs=4).difference(geom)
+        if ring.is_empty or ring.intersection(countries.geometry(best)).area / ring.area < enclosure:
+            return ""
+    return best
+
+
+def _central_latlon(geom: BaseGeometry) -> tuple[float, float]:
+    """``(lat, lon)`` of the centroid if it lies in ``geom``, else of a point inside it; 5 decimals."""
+    centre = geom.centroid
+    if geom.contains(centre):
+        return round(centre.y, 5), round(centre.x, 5)
+    return representative_latlon(geom)
 
 
 def _alternates(props: dict, originals: list[str], fixes: dict[str, str]) -> list[Name]:
@@ -126,8 +173,10 @@ def _build(features, kind_of, prefix, fixes, countries: PolygonIndex | None, cod
             plain = text.translate(_OKINA)
             if plain != text:  # Hawaiian and Samoan ʻokina: O‘ahu -> Oahu
                 names.append(Name(plain))
-        lat, lon = representative_latlon(geom)
-        cc = _main_country(geom, countries) if countries is not None else ""
+        lat, lon = _central_latlon(geom) if kind == "water" else representative_latlon(geom)
+        widen = COAST_BUFFER_DEGREES if kind in ("water", "island") else 0.0
+        enclosure = WATER_ENCLOSURE if kind == "water" else 0.0
+        cc = _main_country(geom, countries, widen, enclosure) if countries is not None else ""
         shape_ = simplify(geom, kind)
         if kind == "physical" and geom.area < DEGENERATE_AREA:
             degenerate.append(f"{place_id} ({geom.area:.1e} sq. deg.)")
@@ -138,9 +187,14 @@ def _build(features, kind_of, prefix, fixes, countries: PolygonIndex | None, cod
     return records, {"merged_parts": merged, "degenerate": degenerate}
 
 
-def build_water(marine: list[tuple[dict, BaseGeometry]], fixes: dict[str, str]) -> tuple[Layer, dict]:
-    """Seas, gulfs, straits... as ``water`` places (no country code: they border several)."""
-    records, info = _build(marine, lambda p: "water", "water", fixes, None,
+def build_water(marine: list[tuple[dict, BaseGeometry]], fixes: dict[str, str],
+                countries: PolygonIndex) -> tuple[Layer, dict]:
+    """Seas, gulfs, straits... as ``water`` places.
+
+    Most border several countries and get ``""``; a strait or bay lying
+    within one country (the Bosporus) gets its code, see :func:`_main_country`.
+    """
+    records, info = _build(marine, lambda p: "water", "water", fixes, countries,
                            lambda p: _WATER_CODES.get(p.get("featurecla", ""), ""))
     return Layer.from_records(records), {"water_parts_merged": info["merged_parts"]}
 

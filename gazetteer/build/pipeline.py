@@ -103,13 +103,14 @@ def build(src: Path, out: Path, curated_dir: Path) -> dict:
     simplified = {c.iso2: countries_layer.geometries[c.place_id] for c in countries.by_iso2.values()
                   if c.place_id in countries_layer.geometries}
     country_index = PolygonIndex(sorted(simplified), [simplified[k] for k in sorted(simplified)])
-    water_layer, rep = nature.build_water(naturalearth.read_marine(sources), fixes.get("marine", {}))
+    water_layer, rep = nature.build_water(naturalearth.read_marine(sources), fixes.get("marine", {}), country_index)
     report.update(rep)
     physical_layer, rep = nature.build_physical(naturalearth.read_regions(sources), fixes.get("regions", {}), country_index)
     report.update(rep)
     physical_layer, rep = curated.apply_point_fixes(sources, physical_layer, naturalearth.read_elevation_points(sources))
     report.update(rep)
-    disputed_layer, rep = disputed_mod.build_disputed(naturalearth.read_disputed(sources), fixes.get("disputed", {}), countries)
+    disputed_layer, rep = disputed_mod.build_disputed(naturalearth.read_disputed(sources), fixes.get("disputed", {}), countries,
+                                                    curated.read_recognised_countries(sources, countries))
     report.update(rep)
     continents_layer, _ = continents_mod.build_continents(units, geonames.read_continents(sources))
     _log("natural earth layers", start)
