@@ -167,7 +167,7 @@ class ContextResolver:
     include_demonyms : bool
         Keep adjectives and people names ("Tajik", "Azerbaijani") as mentions
         of their country (``mention_kind == "demonym"``). On by default: on
-        GeoWebNews it raises span F1 from 0.71 to 0.77 and accuracy too.
+        GeoWebNews it raises span F1 from 0.73 to 0.79 and accuracy too.
     max_candidates : int
         Candidates kept per name, by prior; the long tail of hamlets sharing a
         famous name never wins and only costs time.
