@@ -110,6 +110,11 @@ _ACRONYM_MAX = 5
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
 
 
+def _opens_sentence(text: str, index: int) -> bool:
+    head = text[max(0, index - 3):index].rstrip(" \t\"“«'(")
+    return index == 0 or not head or head[-1] in ".!?:;\n"
+
+
 def _is_plural_people(span: Span, names) -> bool:
     """"Mexicans", "South Koreans": a demonym plus "s" whose singular is a demonym too."""
     if not span.key.endswith("s"):
@@ -201,8 +206,13 @@ class ContextResolver:
         kept = [s for s in spans if self._is_place_reference(text, s)]
         kept_ids = {id(s) for s in kept}
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
-        surnames = {s.key for s in spans if id(s) not in kept_ids and " " not in s.key
-                    and self._after_first_name(text, s) and not self._names_a_large_place(s)}
+        # Only a first name inside a sentence counts: one opening a sentence may be "Though".
+        surnames = set()
+        for span in spans:
+            first_name = None if id(span) in kept_ids else self._first_name_before(text, span)
+            if (first_name and " " not in span.key and not self._names_a_large_place(span)
+                    and not _opens_sentence(text, first_name.start(1))):
+                surnames.add(span.key)
         kept = [s for s in kept if s.key not in surnames]
         candidates = {id(s): self._candidates(s, text) for s in kept}
         kept = [s for s in kept if candidates[id(s)]]
@@ -226,7 +236,7 @@ class ContextResolver:
         # A capitalised neighbour joined by one space makes the span part of a longer proper
         # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
         # Mirzoyan", "China Road and Bridge Corporation".
-        if self._after_first_name(text, span) and not self._names_a_country(span):
+        if self._first_name_before(text, span) and not self._names_a_country(span):
             return False  # (a word before a country is almost never a first name: "DeSmog Canada")
         after = _WORD_AFTER.match(text, span.end)
         if not after or span.qualifier or self._is_demonym(span):
@@ -248,14 +258,15 @@ class ContextResolver:
         rows, _ = self.gazetteer.names.entries(span.key_number)
         return bool(np.isin(self._kind[rows], _LARGE_KINDS).any())
 
-    def _after_first_name(self, text: str, span: Span) -> bool:
-        """True when a capitalised word that is no place modifier ends right before ``span``."""
+    def _first_name_before(self, text: str, span: Span) -> re.Match | None:
+        """The capitalised word right before ``span`` when it reads as a first name, else None."""
         if span.sentence_initial:
-            return False  # "... in March. Britain blames": the word before ends a sentence
+            return None  # "... in March. Britain blames": the word before ends a sentence
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
         if not before or before.group(1).endswith(("'s", "’s")):
-            return False  # "Afghanistan's Badakhshan", "Putin's Russia": a genitive, not a first name
-        return self._joins_name(before.group(1).rstrip("."))  # "John Kelly said" opens sentences too
+            return None  # "Afghanistan's Badakhshan", "Putin's Russia": a genitive, not a first name
+        # "John Kelly said": a first name may open a sentence too.
+        return before if self._joins_name(before.group(1).rstrip(".")) else None
 
     def _joins_name(self, word: str) -> bool:
         """True when capitalised ``word`` next to a place name would make one longer name."""
