@@ -12,7 +12,9 @@ area under sorted ln(1 + km) / ln(20039), lower is better), end-to-end
 accuracy over all gold toponyms, and articles per second. A prediction with the
 gold GeoNames id is right whatever the distance between the two sources'
 points; a gold toponym that is a country is scored by country: right when the
-prediction is that country.
+prediction is that country; a predicted continent, macro-region or body of water
+is right when its shape holds the gold point (such regions have no meaningful
+single point). Everything else is scored by distance.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shapely
 from geopy.distance import geodesic
 
 from .gazetteer import Gazetteer
@@ -37,6 +40,7 @@ __all__ = ["Scores", "evaluate", "main"]
 ACCURACY_KM = 161.0  # 100 miles, the field's usual threshold
 _MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 _COUNTRY_KINDS = ("country", "dependency")
+_REGION_KINDS = ("continent", "macro_region", "water")
 
 
 @dataclass
@@ -93,6 +97,11 @@ def _error_km(mention: Mention, gold: dict, gazetteer: Gazetteer) -> float:
             pass
     if gold_id and mention.place.place_id == gold_id:
         return 0.0  # the very place: representative points may differ between sources
+    if mention.place.kind in _REGION_KINDS and gazetteer.has_shape(mention.place.place_id):
+        # A region this large has no meaningful point: right when it holds the gold point.
+        inside = gazetteer.geometry(mention.place.place_id).covers(shapely.Point(gold["lon"], gold["lat"]))
+        if inside:
+            return 0.0
     if gold_place is not None and gold_place.kind in _COUNTRY_KINDS:
         same = (mention.place.kind in _COUNTRY_KINDS
                 and mention.place.country_code == gold_place.country_code)

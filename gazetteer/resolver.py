@@ -48,7 +48,8 @@ _SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
 
 # Prior score of a candidate by kind, before population (cities) is added.
 _KIND_PRIOR = {
-    "country": 12.0, "continent": 9.0, "dependency": 8.0, "macro_region": 8.0, "disputed": 8.5,
+    # Continents and macro-regions get no country context, so their priors carry them alone.
+    "country": 12.0, "continent": 11.0, "dependency": 8.0, "macro_region": 11.0, "disputed": 8.5,
     "corridor": 9.0, "venue": 9.0, "historical": 7.0, "water": 8.0, "admin1": 8.5,
     "physical": 6.0, "island": 6.0, "admin2": 4.5, "city": 2.0,
 }
@@ -86,6 +87,7 @@ _PLACE_HEADS = frozenset(
 _JUNK_ALTERNATE_ZIPF = 4.0   # a place's *alternate* name this common is noise in GeoNames
 _UNCERTAIN_CAPITAL_ZIPF = 3.0  # at a sentence start or in a headline, such a word may be a word
 _COMMON_WORD_ZIPF = 4.5      # even capitalised mid-sentence, such a word needs a strong place
+_EVERYDAY_WORD_ZIPF = 5.5    # "Some", "End", "Man": opening a sentence they are just words
 # Kinds that are the usual meaning of their name even when it is a common word ("Turkey", "Chad").
 _STRONG_KINDS = frozenset({"country", "continent", "macro_region", "disputed", "dependency",
                            "admin1", "water", "historical", "corridor", "venue"})
@@ -456,11 +458,12 @@ class ContextResolver:
             return 0.0  # "March", "Deal", "Split" opening a sentence or headline
         # A common word that names a country only in another language ("Island" is Iceland in
         # German, "Some" Finland in Finnish) proves nothing where every word is capitalised.
-        if (uncertain_capital and winner.kind in _NATIONAL_KINDS
-                and winner.name_type == _ALTERNATE and zipf >= _JUNK_ALTERNATE_ZIPF):
-            return 0.0
-        if zipf >= _COMMON_WORD_ZIPF and not strong:
-            return 0.0  # "Paris" is Paris, Texas only where the text is about Texas
+        if (winner.kind in _NATIONAL_KINDS and winner.name_type == _ALTERNATE
+                and (span.in_headline and zipf >= _JUNK_ALTERNATE_ZIPF
+                     or uncertain_capital and zipf >= _EVERYDAY_WORD_ZIPF)):
+            return 0.0  # ("Britain says" and "America" opening a sentence are still the country)
+        if zipf >= _COMMON_WORD_ZIPF and not strong and " " not in span.key:
+            return 0.0  # (a capitalised phrase such as "Orange County" is no everyday phrase)  # "Paris" is Paris, Texas only where the text is about Texas
         if span.in_headline:
             small = winner.kind == "city" and self._population[winner.row] < 50_000
             return 0.5 if small else 0.8
