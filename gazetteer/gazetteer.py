@@ -32,7 +32,8 @@ def _read_table(path: Path, columns: dict[str, str]) -> pd.DataFrame:
         )
     try:
         if path.suffix == ".csv":
-            dtypes = {c: ("string" if t == "string" else t) for c, t in columns.items() if t != "binary"}
+            # CSV has no binary type: shapes come only from Parquet files.
+            dtypes = {c: t for c, t in columns.items() if t != "binary"}
             table = pd.read_csv(path, dtype=dtypes, keep_default_na=False)
         else:
             table = pd.read_parquet(path)
