@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "fold_name", "is_word_char"]
+__all__ = ["fold", "fold_name"]
 
 # Letters whose decomposition does not strip to an ASCII base.
 _SPECIAL = {
@@ -68,7 +68,3 @@ def fold_name(name: str) -> str:
     """Fold a gazetteer name into its matching key: folded, single-spaced, trimmed."""
     return " ".join(fold(name).split())
 
-
-def is_word_char(char: str) -> bool:
-    """True where ``char`` belongs to a word (a letter or a digit)."""
-    return char.isalnum()
