@@ -142,18 +142,19 @@ class Gazetteer:
         :func:`gazetteer.user_places.read_user_places`). The name index is
         extended, not rebuilt.
         """
-        kept = ~self._places["place_id"].isin(set(places["place_id"])).to_numpy()
+        replaced = set(places["place_id"])
+        kept = ~self._places["place_id"].isin(replaced).to_numpy()
         row_map = np.where(kept, np.cumsum(kept) - 1, -1)
         merged_places = pd.concat(
             [self._places[kept].astype({c: str for c in _CATEGORICAL}),
              places.astype({c: str for c in _CATEGORICAL})], ignore_index=True)
         user_rows = int(kept.sum()) + pd.Index(places["place_id"]).get_indexer(names["place_id"])
-        wkb = {pid: w for pid, w in self._wkb.items() if pid not in set(places["place_id"])}
+        wkb = {pid: w for pid, w in self._wkb.items() if pid not in replaced}
         if geometries is not None:
             wkb.update(zip(geometries["place_id"], geometries["wkb"]))
         extended = Gazetteer(
             merged_places,
-            pd.concat([self._names[~self._names["place_id"].isin(set(places["place_id"]))], names],
+            pd.concat([self._names[~self._names["place_id"].isin(replaced)], names],
                       ignore_index=True),
             pd.DataFrame({"place_id": list(wkb), "wkb": list(wkb.values())}),
             self._frequencies,

@@ -17,7 +17,7 @@ from .name_index import NameIndex
 from .normalize import fold
 from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
 
-__all__ = ["GazetteerMatcher", "is_headline", "looks_like_name"]
+__all__ = ["GazetteerMatcher", "is_headline", "line_around", "looks_like_name"]
 
 _QUALIFIER_AFTER = re.compile(
     r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
@@ -58,6 +58,13 @@ def looks_like_name(surface: str) -> bool:
         return False
     return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _NAME_PARTICLES
                or w.lower() in _GENERIC_HEADS for w in words[1:])
+
+
+def line_around(text: str, start: int, end: int) -> tuple[int, str]:
+    """``(offset, line)``: the line of ``text`` that holds ``text[start:end]``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, text[line_start:line_end if line_end >= 0 else len(text)]
 
 
 def is_headline(line: str) -> bool:
@@ -133,8 +140,7 @@ class GazetteerMatcher:
                 qualifier = PREFIX_QUALIFIERS[" ".join(before.group(1).lower().split())]
         line_start = text.rfind("\n", 0, start) + 1
         if line_start not in headlines:
-            line_end = text.find("\n", end)
-            headlines[line_start] = is_headline(text[line_start:line_end if line_end >= 0 else len(text)])
+            headlines[line_start] = is_headline(line_around(text, start, end)[1])
         before_text = text[max(0, start - 3):start]
         sentence_initial = start == line_start or bool(_SENTENCE_END.search(before_text))
         return Span(

@@ -24,6 +24,7 @@ from geopy.distance import EARTH_RADIUS
 
 from . import _schema
 from .gazetteer import Gazetteer
+from .matcher import line_around
 from .mention import Mention, Span
 from .normalize import fold_name
 
@@ -130,10 +131,7 @@ def _is_acronym(span: Span, text: str) -> bool:
     letters = [c for c in span.surface if c.isalpha()]
     if not letters or len(letters) > _ACRONYM_MAX or not span.surface.isupper():
         return False
-    line_start = text.rfind("\n", 0, span.start) + 1
-    line_end = text.find("\n", span.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return not line.isupper()
+    return not line_around(text, span.start, span.end)[1].isupper()
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
@@ -161,14 +159,6 @@ def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.n
     clon = np.radians([c.lon for c in cands])[:, None]
     plat, plon = np.radians(lats)[None, :], np.radians(lons)[None, :]
     h = np.sin((plat - clat) / 2) ** 2 + np.cos(clat) * np.cos(plat) * np.sin((plon - clon) / 2) ** 2
-    return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances in km from one point to many (fast enough for scoring)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dlat, dlon = p2 - p1, np.radians(lons - lon)
-    h = np.sin(dlat / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
@@ -352,12 +342,16 @@ class ContextResolver:
         # A division's seat is an administrative centre nearby, or a namesake right at its point;
         # any other namesake town ("California", Pennsylvania) does not count.
         cities = [c for c in cands if c.kind == "city"]
+        if not cities:
+            return
+        city_lats = np.array([c.lat for c in cities])
+        city_lons = np.array([c.lon for c in cities])
         for cand in cands:
             if cand.kind not in ("admin1", "admin2"):
                 continue
-            seats = [c for c in cities if c.country_code == cand.country_code and _haversine_km(
-                cand.lat, cand.lon, np.array([c.lat]), np.array([c.lon]))[0]
-                < (_SEAT_KM if self._feature[c.row] in _SEAT_CODES else _SEAT_AT_POINT_KM)]
+            distances = _distance_matrix_km([cand], city_lats, city_lons)[0]
+            seats = [c for c, km in zip(cities, distances) if c.country_code == cand.country_code
+                     and km < (_SEAT_KM if self._feature[c.row] in _SEAT_CODES else _SEAT_AT_POINT_KM)]
             # "New York": a division holding a namesake metropolis usually means the city.
             seats += [c for c in cities if self._parent_row[c.row] == cand.row
                       and self._population[c.row] >= _METROPOLIS]

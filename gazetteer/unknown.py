@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .matcher import is_headline
+from .matcher import is_headline, line_around
 from .mention import Span
 
 __all__ = ["unknown_place_names"]
@@ -46,9 +46,7 @@ def unknown_place_names(text: str, spans: list[Span]) -> list[str]:
                 continue
             if any(s < end and start < e for s, e in covered):
                 continue
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", end)
-            if is_headline(text[line_start:line_end if line_end >= 0 else len(text)]):
+            if is_headline(line_around(text, start, end)[1]):
                 continue  # "... War in Seventeen Months": every word is capitalised there
             names.append((start, name))
     return [name for _, name in sorted(set(names))]

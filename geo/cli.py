@@ -15,6 +15,7 @@ from ._version import __version__
 from .build import build_outputs
 from .corpus import read_corpus, sample_corpus_path
 from .exc import GeomapError
+from .export import json_record
 from .pipeline import geoparse_documents
 from .summary import format_summary
 from .themes import default_themes_path, load_themes
@@ -108,5 +109,4 @@ def mentions(paths, output_format, themes_path, user_gazetteers, demonyms):
         sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
         return
     for record in frame.to_dict("records"):
-        sys.stdout.write(json.dumps({k: (v.item() if hasattr(v, "item") else v)
-                                     for k, v in record.items()}, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(json_record(record), ensure_ascii=False) + "\n")

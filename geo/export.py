@@ -12,7 +12,7 @@ import pandas as pd
 
 from .exc import OutputError
 
-__all__ = ["write_atomic", "write_csv", "write_geojson", "write_parquet", "geojson_text"]
+__all__ = ["write_atomic", "write_csv", "write_geojson", "write_parquet", "geojson_text", "json_record"]
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -57,6 +57,11 @@ def _json_value(value):
     return value
 
 
+def json_record(record: dict) -> dict:
+    """A table row as plain JSON values (numpy scalars unwrapped, NaN and NA as null)."""
+    return {column: _json_value(value) for column, value in record.items()}
+
+
 def geojson_text(frame: pd.DataFrame) -> str:
     """A GeoJSON FeatureCollection of points, one feature per row, other columns as properties."""
     properties = [c for c in frame.columns if c not in ("lat", "lon")]
@@ -65,7 +70,7 @@ def geojson_text(frame: pd.DataFrame) -> str:
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
-            "properties": {c: _json_value(record[c]) for c in properties},
+            "properties": json_record({c: record[c] for c in properties}),
         })
     return json.dumps({"type": "FeatureCollection", "features": features},
                       ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
