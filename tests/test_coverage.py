@@ -30,25 +30,13 @@ def _rows() -> list[dict]:
 
 ROWS = _rows()
 
-# Known gaps of the gazetteer, each with its diagnosis (issue 3 stays open until the file is
-# empty). Strict: a gap that gets fixed fails here until it is taken off the list.
-GAPS_CSV = Path(__file__).parent / "data" / "coverage_gaps.csv"
-with GAPS_CSV.open(encoding="utf-8", newline="") as gaps_file:
-    GAPS = {row["name"]: row["gap"] for row in csv.DictReader(gaps_file)}
-
-
-def _param(row: dict):
-    marks = [pytest.mark.xfail(strict=True, reason=GAPS[row["name"]])] if row["name"] in GAPS else []
-    return pytest.param(row, id=row["name"], marks=marks)
-
-
 def _describe(place, expected) -> str:
     km = geodesic(expected, (place.lat, place.lon)).km
     return (f"  {place.place_id} {place.name!r} kind={place.kind} cc={place.country_code!r} "
             f"({place.lat:.4f}, {place.lon:.4f}) {km:.0f} km away")
 
 
-@pytest.mark.parametrize("row", [_param(r) for r in ROWS])
+@pytest.mark.parametrize("row", ROWS, ids=[r["name"] for r in ROWS])
 def test_name_is_covered(gazetteer, row):
     expected = (row["lat"], row["lon"])
     places = gazetteer.lookup(row["name"])
@@ -63,10 +51,6 @@ def test_name_is_covered(gazetteer, row):
         f"{row['name']!r}: expected kind={row['kind']} cc={row['country_code']!r} "
         f"within {row['tolerance_km']:.0f} km of {expected}; lookup returned:\n{returned}"
     )
-
-
-def test_every_gap_is_a_row_of_the_table():
-    assert set(GAPS) <= {r["name"] for r in ROWS}
 
 
 def test_coverage_table_is_broad():

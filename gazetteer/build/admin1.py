@@ -5,7 +5,7 @@ representative point comes from, in order of preference:
 
 1. a polygon: geoBoundaries (19 focus countries), Who's On First regions (7
    countries, paired by GeoNames id), Natural Earth 50m (US, BR, CA, AU, by id);
-2. the Natural Earth 10m admin-1 label point with the same name;
+2. the Natural Earth 10m admin-1 label point with the same name (or the same consonant skeleton: Sinnar ~ Sennar);
 3. the population-weighted centroid of the GeoNames populated places with that code.
 
 Polygons are paired with codes by name (:func:`matching.match_by_names`), then
@@ -27,7 +27,7 @@ from gazetteer.place import Place
 
 from .countries import CountryTable
 from .geoboundaries import Boundary
-from .geometry import PolygonIndex, representative_latlon, simplify
+from .geometry import PolygonIndex, central_latlon, simplify
 from .matching import NAME_TIERS, match_by_names, match_by_points
 from .names import clean, qualifier_variants, script_of
 from .records import Layer, Name, PlaceRecord
@@ -224,7 +224,7 @@ def build_admin1(
 
         # Natural Earth label points by name.
         groups_here = {k: v for k, v in label_groups.items() if v["iso2"] == cc}
-        label_pairs = match_by_names(unit_names, {k: v["names"] for k, v in groups_here.items()}, NAME_TIERS[:2])
+        label_pairs = match_by_names(unit_names, {k: v["names"] for k, v in groups_here.items()}, NAME_TIERS)
 
         for code, r in units.items():
             place_id = f"gn:{r.geonameid}"
@@ -233,7 +233,7 @@ def build_admin1(
                 names.extend(Name(n) for n in groups_here[label_pairs[code]]["names"])
             geom = geom_of.get(code)
             if geom is not None:
-                lat, lon = representative_latlon(geom)
+                lat, lon = central_latlon(geom)
                 point_source = source_of[code]
             elif code in label_pairs:
                 lat, lon = _nearest(groups_here[label_pairs[code]]["points"], centroids.get(code))

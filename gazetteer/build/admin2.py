@@ -28,7 +28,7 @@ from gazetteer.place import Place
 from .admin1 import Admin1Table
 from .countries import CountryTable
 from .geoboundaries import Boundary
-from .geometry import PolygonIndex, iou, representative_latlon, simplify
+from .geometry import PolygonIndex, iou, central_latlon, simplify
 from .matching import NAME_TIERS, match_by_names, match_by_points
 from .names import clean, qualifier_variants, script_of, slugify, tajik_variants
 from .records import Layer, Name, PlaceRecord
@@ -140,7 +140,7 @@ def build_admin2(
         districts.sort(key=lambda d: d.key)
         # parent admin1 by the district's representative point
         for d in districts:
-            lat, lon = representative_latlon(d.geometry)
+            lat, lon = central_latlon(d.geometry)
             d.admin1_place = a1_index.first_containing(lat, lon) or ""
         # GeoNames admin2 codes: by WOF's GeoNames id, by name within the admin1, then country-wide, then by cities
         gn_rows = codes[codes["cc"] == cc]
@@ -219,7 +219,7 @@ def build_admin2(
             if not parent and d.gn_rows:
                 parent = admin1.place_by_code.get(f"{cc}.{d.gn_rows[0].admin1}", "")
             parent = parent or country.place_id
-            lat, lon = representative_latlon(d.geometry)
+            lat, lon = central_latlon(d.geometry)
             sources = ["geoboundaries"] if d.boundary else []
             sources += ["wof"] if d.wof else []
             sources += ["geonames"] if d.gn_rows else []

@@ -31,9 +31,13 @@ _SOVEREIGN_OF = {"BQ": "NL", "BV": "NO", "CC": "AU", "CX": "AU", "GF": "FR", "GP
                  "MQ": "FR", "RE": "FR", "SJ": "NO", "TK": "NZ", "YT": "FR"}
 #: Natural Earth lists Palestine under the sovereignty of Israel; the gazetteer treats it as a state.
 _FORCE_COUNTRY = frozenset({"PS"})
+#: Territories whose sovereignty is itself disputed, not a state's: Western Sahara is a UN
+#: non-self-governing territory, mostly administered by Morocco and claimed by the Sahrawi Republic.
+_DISPUTED_TERRITORIES = frozenset({"EH"})
 #: NE label fields holding Latin-script English names.
 _NE_NAME_FIELDS = ("name", "name_long", "formal_en", "name_sort", "name_alt", "name_ciawf",
                    "brk_name", "admin", "geounit", "subunit", "name_en")
+_FEATURE_CODES = {"country": "PCLI", "dependency": "PCLD", "disputed": "TERR"}
 _INITIALISM = re.compile(r"(?:[A-Z]\.){3,}")
 
 
@@ -137,6 +141,8 @@ def build_countries(
             p = unit.props
             is_sovereign = p["sovereignt"] == p["admin"] or iso2 in _FORCE_COUNTRY
             kind = "country" if is_sovereign else "dependency"
+            if iso2 in _DISPUTED_TERRITORIES:
+                kind = "disputed"
             if p.get("label_y") is not None and p.get("label_x") is not None:
                 lat, lon = round(float(p["label_y"]), 5), round(float(p["label_x"]), 5)
             else:
@@ -178,7 +184,7 @@ def build_countries(
         parent = table.place_id(pending_parent.get(iso2, "")) if kind == "dependency" else ""
         place = Place(place_id=place_id, name=name, kind=kind, country_code=iso2, lat=lat, lon=lon,
                       population=population, parent_id=parent,
-                      feature_code="PCLI" if kind == "country" else "PCLD", source="geonames+naturalearth")
+                      feature_code=_FEATURE_CODES[kind], source="geonames+naturalearth")
         out.append(PlaceRecord(place, tuple(names), simplify(geometry, kind) if geometry is not None else None))
     unused = sorted(f"{u.filename} ({u.props['admin']})" for u in units
                     if not (u.is_main_unit and u.iso2 in table.by_iso2))

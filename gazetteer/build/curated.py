@@ -57,7 +57,7 @@ from gazetteer.place import KINDS, Place
 from .admin1 import Admin1Table
 from .countries import CountryTable
 from .drawn import Towns, draw
-from .geometry import representative_latlon, simplify, union
+from .geometry import central_latlon, simplify, union
 from .names import clean
 from .records import Layer, Name, PlaceRecord
 from .sources import SourceError, Sources
@@ -227,7 +227,7 @@ def build_curated(
         if geom is None:
             raise SourceError(f"{f['where']}: no member has a geometry; list ISO2 codes in 'countries' "
                               "or place ids in 'places'")
-        lat, lon = representative_latlon(geom)
+        lat, lon = central_latlon(geom)
         kind = p["kind"]
         records.append(_record(p, lat, lon, simplify(geom, "admin1" if kind == "disputed" else kind), ""))
 

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from gazetteer.place import Place
 
 from .countries import CountryTable
-from .geometry import representative_latlon, simplify
+from .geometry import central_latlon, simplify
 from .names import clean, fold, slugify
 from .naturalearth import iso2_of, ne_label
 from .records import Layer, Name, PlaceRecord
@@ -81,7 +81,7 @@ def build_disputed(features: list[tuple[dict, BaseGeometry]], fixes: dict[str, s
             place_id = f"ne:disp-{slug}-{props['brk_a3'].lower()}"
         seen.add(place_id)
         cc = (recognised or {}).get(props["brk_a3"]) or countries.iso2_by_a3.get(props.get("adm0_a3", ""), "")
-        lat, lon = representative_latlon(geom)
+        lat, lon = central_latlon(geom)
         place = Place(place_id=place_id, name=name, kind="disputed", country_code=cc, lat=lat, lon=lon,
                       population=0, parent_id=countries.place_id(cc), feature_code="", source="naturalearth")
         records.append(PlaceRecord(place, tuple(names), simplify(geom, "disputed")))

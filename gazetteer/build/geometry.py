@@ -12,9 +12,10 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 __all__ = [
-    "TOLERANCE", "GRID", "from_geojson", "simplify", "representative_latlon", "to_wkb",
+    "TOLERANCE", "GRID", "from_geojson", "simplify", "central_latlon", "to_wkb",
     "union", "iou", "PolygonIndex", "polygonal", "line_through", "point",
 ]
 
@@ -81,9 +82,24 @@ def simplify(geom: BaseGeometry, kind: str) -> BaseGeometry | None:
     return None
 
 
-def representative_latlon(geom: BaseGeometry) -> tuple[float, float]:
-    """``(lat, lon)`` of a point guaranteed to lie inside the geometry, rounded to 5 decimals."""
-    point = geom.representative_point()
+def central_latlon(geom: BaseGeometry) -> tuple[float, float]:
+    """``(lat, lon)`` of a point inside the geometry, near its middle; 5 decimals.
+
+    The centroid of the largest part when it lies inside that part (most
+    shapes); otherwise (a crescent, a province with a long panhandle like
+    Badakhshan's Wakhan strip) whichever of GEOS's interior point and the pole
+    of inaccessibility lies nearer the centroid. GEOS's interior point alone
+    can land at the end of a panhandle; the pole alone at the far end of a
+    long province (Gansu).
+    """
+    parts = getattr(geom, "geoms", None)
+    part = max(parts, key=lambda p: p.area) if parts else geom
+    centre = part.centroid
+    if part.area == 0 or part.contains(centre):
+        point = centre if part.area else part.representative_point()
+    else:
+        candidates = [part.representative_point(), polylabel(part, tolerance=0.01)]
+        point = min(candidates, key=lambda c: (c.distance(centre), c.x, c.y))
     return round(point.y, 5), round(point.x, 5)
 
 

@@ -319,10 +319,18 @@ def fold(name: str) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+#: Compass adjectives as the noun sources also use ("Northern Darfur" in GeoNames is NE's "North Darfur").
+_COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west"}
+
+
 def match_key(name: str) -> str:
-    """Folded name without qualifiers nor Slavic adjective endings (``Kharkivs'ka Oblast'`` -> ``kharkiv``)."""
+    """Folded name without qualifiers nor Slavic adjective endings (``Kharkivs'ka Oblast'`` -> ``kharkiv``).
+
+    >>> match_key("Northern Darfur") == match_key("North Darfur State")
+    True
+    """
     key = fold(strip_qualifiers(clean(name)))
-    words = key.split(" ")
+    words = [_COMPASS.get(w, w) for w in key.split(" ")]
     if words and len(words[-1]) > 5:
         words[-1] = _ADJECTIVE_END.sub("", words[-1])
     return " ".join(w for w in words if w)

@@ -7,8 +7,11 @@
   ``ne:phys-<slug>``. NE's continents are left out (the continent layer draws
   them from the countries).
 
-Country codes: a place gets the code of the country holding at least
-:data:`COUNTRY_SHARE` of its area. For islands and water the share is taken
+Country codes: a physical region gets the code of the country holding at
+least :data:`LAND_SHARE` of its land (the part inside any country, since NE's
+region polygons overhang coasts), so a range or valley across a border (the
+Pyrenees, the Fergana Valley) gets none. An island or water gets the code of
+the country holding :data:`COUNTRY_SHARE` of its whole area. For islands and water the share is taken
 against each country polygon widened by :data:`COAST_BUFFER_DEGREES`, because
 NE's region and marine polygons do not follow the admin-0 coastline (Lesbos
 overhangs it) and a strait lies off the land it runs through. Water must also
@@ -21,7 +24,7 @@ between two coasts, and the Luzon Strait get none.
 
 Points: a sea's point is the centroid of its polygon when the centroid lies in
 it (the middle of the Mediterranean, not a shore of it), else a point inside
-the polygon; land regions keep the representative point.
+the polygon; land regions get :func:`geometry.central_latlon`.
 
 Labels are cartographic and partly ALL CAPS; :func:`naturalearth.ne_label`
 turns them into names and keeps the label as an alternate. Features sharing a
@@ -40,18 +43,20 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.place import Place
 
-from .geometry import PolygonIndex, representative_latlon, simplify, union
+from .geometry import PolygonIndex, central_latlon, simplify, union
 from .names import clean, slugify
 from .naturalearth import ne_label
 from .records import Layer, Name, PlaceRecord
 
-__all__ = ["build_water", "build_physical", "MERGE_DEGREES", "COUNTRY_SHARE", "COAST_BUFFER_DEGREES",
+__all__ = ["build_water", "build_physical", "MERGE_DEGREES", "COUNTRY_SHARE", "LAND_SHARE", "COAST_BUFFER_DEGREES",
            "WATER_ENCLOSURE", "DEGENERATE_AREA"]
 
 #: Same-name features closer than this (degrees) are merged into one place.
 MERGE_DEGREES = 3.0
-#: A physical region or island gets a country code when that country holds this share of its area.
+#: An island or water gets a country code when that country (widened) holds this share of its area.
 COUNTRY_SHARE = 0.75
+#: A land region gets a country code when that country holds this share of its land.
+LAND_SHARE = 0.9
 #: Islands and water: the country polygons are widened by this much (degrees, ~10 km) for the share.
 COAST_BUFFER_DEGREES = 0.1
 #: Water: share of the ring of COAST_BUFFER_DEGREES around it that must be land of its country.
@@ -99,27 +104,32 @@ def _groups(items: list[tuple[str, dict, BaseGeometry]]) -> list[list[tuple[str,
 
 
 def _main_country(geom: BaseGeometry, countries: PolygonIndex, widen: float = 0.0, enclosure: float = 0.0) -> str:
-    """The country holding at least :data:`COUNTRY_SHARE` of the area, else ``""`` (spans several).
+    """The country holding most of ``geom``, else ``""`` (it spans several).
 
-    With ``widen`` > 0 each country polygon is first buffered by that many
-    degrees (clipped to the neighbourhood of ``geom`` to keep it cheap). With
-    ``enclosure`` > 0 that country's land must also cover this share of the
-    ring of width ``widen`` around ``geom``.
+    Without ``widen`` (land regions) that country must hold :data:`LAND_SHARE`
+    of the part of ``geom`` inside any country. With ``widen`` > 0 (islands,
+    water) each country polygon is first buffered by that many degrees
+    (clipped to the neighbourhood of ``geom`` to keep it cheap) and must hold
+    :data:`COUNTRY_SHARE` of the whole area. With ``enclosure`` > 0 that
+    country's land must also cover this share of the ring of width ``widen``
+    around ``geom``.
     """
     area = geom.area
     if area == 0:
         return ""
     min_x, min_y, max_x, max_y = geom.bounds
     near = box(min_x - 2 * widen, min_y - 2 * widen, max_x + 2 * widen, max_y + 2 * widen)
-    best, share = "", 0.0
+    shares: dict[str, float] = {}
     for key in countries.overlapping(near if widen else geom):
         country = countries.geometry(key)
         if widen:
             country = country.intersection(near).buffer(widen, quad_segs=4)
-        part = geom.intersection(country).area / area
-        if part > share:
-            best, share = key, part
-    if share < COUNTRY_SHARE:
+        shares[key] = geom.intersection(country).area
+    if not shares:
+        return ""
+    best = max(sorted(shares), key=shares.get)
+    whole, needed = (area, COUNTRY_SHARE) if widen else (sum(shares.values()), LAND_SHARE)
+    if whole == 0 or shares[best] / whole < needed:
         return ""
     if enclosure:
         ring = geom.buffer(widen, quad_segs=4).difference(geom)
@@ -128,12 +138,12 @@ def _main_country(geom: BaseGeometry, countries: PolygonIndex, widen: float = 0.
     return best
 
 
-def _central_latlon(geom: BaseGeometry) -> tuple[float, float]:
-    """``(lat, lon)`` of the centroid if it lies in ``geom``, else of a point inside it; 5 decimals."""
+def _sea_latlon(geom: BaseGeometry) -> tuple[float, float]:
+    """The centroid of all parts if it lies in ``geom`` (a sea drawn in two parts), else :func:`central_latlon`."""
     centre = geom.centroid
     if geom.contains(centre):
         return round(centre.y, 5), round(centre.x, 5)
-    return representative_latlon(geom)
+    return central_latlon(geom)
 
 
 def _alternates(props: dict, originals: list[str], fixes: dict[str, str]) -> list[Name]:
@@ -173,7 +183,7 @@ def _build(features, kind_of, prefix, fixes, countries: PolygonIndex | None, cod
             plain = text.translate(_OKINA)
             if plain != text:  # Hawaiian and Samoan ʻokina: O‘ahu -> Oahu
                 names.append(Name(plain))
-        lat, lon = _central_latlon(geom) if kind == "water" else representative_latlon(geom)
+        lat, lon = _sea_latlon(geom) if kind == "water" else central_latlon(geom)
         widen = COAST_BUFFER_DEGREES if kind in ("water", "island") else 0.0
         enclosure = WATER_ENCLOSURE if kind == "water" else 0.0
         cc = _main_country(geom, countries, widen, enclosure) if countries is not None else ""
