@@ -51,7 +51,7 @@ _SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
 _KIND_PRIOR = {
     # Continents and macro-regions get no country context, so their priors carry them alone.
     "country": 12.0, "continent": 11.0, "dependency": 8.0, "macro_region": 11.0, "disputed": 8.5,
-    "corridor": 9.0, "venue": 9.0, "historical": 7.0, "water": 8.0, "admin1": 8.5,
+    "corridor": 9.0, "venue": 10.0, "historical": 7.0, "water": 10.0, "admin1": 8.5,
     "physical": 6.0, "island": 6.0, "admin2": 4.5, "city": 2.0,
 }
 # What a qualifier word asks for, and how much other kinds still get.
@@ -93,6 +93,16 @@ _EVERYDAY_WORD_ZIPF = 5.5    # "Some", "End", "Man": opening a sentence they are
 _STRONG_KINDS = frozenset({"country", "continent", "macro_region", "disputed", "dependency",
                            "admin1", "water", "historical", "corridor", "venue"})
 _STRONG_CITY_POPULATION = 100_000
+# Words of position that divisions are named by (Fiji's Central, Cameroon's Centre): alone, without
+# a qualifier ("Central Province") or the text being about that country, they are just words.
+_POSITION_WORDS = frozenset(
+    "north south east west northern southern eastern western central centre center middle "
+    "northeast northwest southeast southwest northeastern northwestern southeastern southwestern "
+    "north-east north-west south-east south-west upper lower interior capital coast coastal "
+    "highlands lowlands islands lakes".split()
+)
+# A sure town this size or larger lends its country to the other names (a hamlet does not).
+_COUNTRY_ANCHOR_POPULATION = 10_000
 
 # A verb of saying right after a name: a person, or a country standing for its government.
 _SAYS = re.compile(r"[ \t]+(?:said|says|told|added|wrote|argued|insisted|tweeted|explained)\b")
@@ -151,6 +161,7 @@ class Candidate:
     name_type: int
     score: float
     reasons: list[str] = field(default_factory=list)
+    supported: bool = False  # the article's other places back it (its country, a neighbour, its division)
 
 
 def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -190,6 +201,7 @@ class ContextResolver:
         self._lon = table["lon"].to_numpy(dtype=float)
         self._population = table["population"].to_numpy(dtype=np.int64)
         self._feature = table["feature_code"].to_numpy(dtype=object)
+        self._curated = (table["source"] == "curated").to_numpy()
         self._parent_row = gazetteer.parent_rows
 
     # -- public ---------------------------------------------------------------------
@@ -234,8 +246,10 @@ class ContextResolver:
         if not after or span.qualifier or self._is_demonym(span):
             return True  # an adjective precedes its noun: "Russian Foreign Ministry"
         word = after.group(1)
-        if word.lower() in _ORGANISATION_HEADS and self._names_a_large_place(span):
-            return True  # "Pakistan Army", "The Washington Post": the organisation is the place's
+        if word.lower() in _ORGANISATION_HEADS and self._names_a_prominent_place(span):
+            return True  # "Pakistan Army", "Toronto Police": the organisation is the place's
+        if word.rstrip(".").lower() in _TITLES and self._names_a_country(span):
+            return True  # "US President Barack Obama": the title is the country's
         return not self._joins_name(word)
 
     def _is_demonym(self, span: Span) -> bool:
@@ -249,6 +263,12 @@ class ContextResolver:
         """True when some place called ``span.key`` is a country, province or larger."""
         rows, _ = self.gazetteer.names.entries(span.key_number)
         return bool(np.isin(self._kind[rows], _LARGE_KINDS).any())
+
+    def _names_a_prominent_place(self, span: Span) -> bool:
+        """True when some place called ``span.key`` is a province or larger, or a city of 100,000."""
+        rows, _ = self.gazetteer.names.entries(span.key_number)
+        return bool((np.isin(self._kind[rows], _LARGE_KINDS)
+                     | ((self._kind[rows] == "city") & (self._population[rows] >= _STRONG_CITY_POPULATION))).any())
 
     def _first_name_before(self, text: str, span: Span) -> re.Match | None:
         """The capitalised word right before ``span`` when it reads as a first name, else None."""
@@ -299,6 +319,7 @@ class ContextResolver:
         for row, name_type in zip(rows.tolist(), types.tolist()):
             kind = self._kind[row]
             if (junk_alternates and kind not in _NATIONAL_KINDS and name_type == _ALTERNATE
+                    and not self._curated[row]  # ("Atlantic" for the ocean was chosen by hand)
                     and (latin or self._population[row] < _STRONG_CITY_POPULATION)):
                 # "The", "For", "At", "No" are alternate names of some town, "Gulf" of Gulf
                 # Province (Papua New Guinea): as everyday words they are never that place.
@@ -369,6 +390,9 @@ class ContextResolver:
         sure = [(span.key, cands[0]) for span in spans for cands in [candidates[id(span)]]
                 if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
         self._add_hierarchy(spans, candidates)
+        # A hamlet named once ("Gotham") does not make its whole country the article's subject.
+        national = [(key, a) for key, a in sure if a.country_code
+                    and (a.kind != "city" or self._population[a.row] >= _COUNTRY_ANCHOR_POPULATION)]
         local = [(key, a) for key, a in sure if a.kind not in ("continent", "macro_region", "historical")]
         local_keys = np.array([key for key, _ in local], dtype=object)
         anchor_lats = np.array([a.lat for _, a in local])
@@ -380,21 +404,27 @@ class ContextResolver:
             # Other names' sure places support any reading; this name's sure reading (from its
             # other mentions) supports only itself, never its rivals ("Kherson" the city does
             # not make "Kherson" the oblast likelier).
-            own = next((a for key, a in sure if key == span.key), None)
+            own = next((a for key, a in national if key == span.key), None)
             others = local_keys != span.key if len(local) else np.zeros(0, dtype=bool)
             if others.any():
                 nearest = _distance_matrix_km(cands, anchor_lats[others], anchor_lons[others]).min(axis=1)
             for i, cand in enumerate(cands):
-                in_country = sum(1 for key, a in sure if a.country_code and a.country_code == cand.country_code
+                in_country = sum(1 for key, a in national if a.country_code == cand.country_code
                                  and (key != span.key or a.row == cand.row))
                 if own is not None and own.row == cand.row:
                     in_country -= 1  # one mention is not its own context
                 if in_country > 0:
-                    cand.score += 2.0 + 0.5 * min(in_country, 3)
+                    # Texts name the big countries all the time: that alone barely lifts a hamlet
+                    # ("Atlantic", Iowa) over the famous place of its name.
+                    small = (cand.kind == "city" and self._population[cand.row] < _COUNTRY_ANCHOR_POPULATION
+                             and any(c.country_code != cand.country_code for c in cands))
+                    cand.score += 1.0 if small else 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
+                    cand.supported = True
                 if others.any() and nearest[i] < 500:
                     cand.score += 2.5 * math.exp(-nearest[i] / 250)
                     cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
+                    cand.supported = True
 
     def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
         """Raise a candidate whose province or district the text also names: "Sacramento,
@@ -415,6 +445,7 @@ class ContextResolver:
                     if parent in named and named[parent] != span.key:
                         cand.score += 3.0
                         cand.reasons.append("its division is named too")
+                        cand.supported = True
                         break
                     parent = self._parent_row[parent]
 
@@ -448,6 +479,8 @@ class ContextResolver:
         strong = winner.kind in _STRONG_KINDS or (
             winner.kind == "city" and self._population[winner.row] >= _STRONG_CITY_POPULATION)
         uncertain_capital = span.in_headline or (span.sentence_initial and " " not in span.key)
+        if span.key in _POSITION_WORDS and not span.qualifier and not winner.supported:
+            return 0.0  # "Central", "Western", "Centre": Fiji's and Cameroon's regions only in context
         if uncertain_capital and zipf >= _UNCERTAIN_CAPITAL_ZIPF and not strong:
             return 0.0  # "March", "Deal", "Split" opening a sentence or headline
         # A common word that names a country only in another language ("Island" is Iceland in
