@@ -12,9 +12,10 @@ area under sorted ln(1 + km) / ln(20039), lower is better), end-to-end
 accuracy over all gold toponyms, and articles per second. A prediction with the
 gold GeoNames id is right whatever the distance between the two sources'
 points; a gold toponym that is a country is scored by country: right when the
-prediction is that country; a predicted continent, macro-region or body of water
-is right when its shape holds the gold point (such regions have no meaningful
-single point). Everything else is scored by distance.
+prediction is that country; a predicted continent, macro-region, body of water,
+physical region or corridor is scored by the distance from the gold point to
+its shape (0 when the shape holds it), since such places have no meaningful
+single point. Everything else is scored by distance between points.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
+import shapely.ops
 from geopy.distance import geodesic
 
 from .gazetteer import Gazetteer
@@ -40,7 +42,8 @@ __all__ = ["Scores", "evaluate", "main"]
 ACCURACY_KM = 161.0  # 100 miles, the field's usual threshold
 _MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 _COUNTRY_KINDS = ("country", "dependency")
-_REGION_KINDS = ("continent", "macro_region", "water")
+# Places with no meaningful single point: scored by the distance from the gold point to their shape.
+_EXTENDED_KINDS = ("continent", "macro_region", "water", "physical", "corridor")
 
 
 @dataclass
@@ -97,11 +100,15 @@ def _error_km(mention: Mention, gold: dict, gazetteer: Gazetteer) -> float:
             pass
     if gold_id and mention.place.place_id == gold_id:
         return 0.0  # the very place: representative points may differ between sources
-    if mention.place.kind in _REGION_KINDS and gazetteer.has_shape(mention.place.place_id):
-        # A region this large has no meaningful point: right when it holds the gold point.
-        inside = gazetteer.geometry(mention.place.place_id).covers(shapely.Point(gold["lon"], gold["lat"]))
-        if inside:
+    if mention.place.kind in _EXTENDED_KINDS and gazetteer.has_shape(mention.place.place_id):
+        # A sea, a river or a region has no meaningful point: the error is how far the gold
+        # point lies from its shape (0 inside it, a few km beside a river's line).
+        shape = gazetteer.geometry(mention.place.place_id)
+        gold_point = shapely.Point(gold["lon"], gold["lat"])
+        if shape.covers(gold_point):
             return 0.0
+        nearest = shapely.ops.nearest_points(shape, gold_point)[0]
+        return geodesic((nearest.y, nearest.x), (gold["lat"], gold["lon"])).km
     if gold_place is not None and gold_place.kind in _COUNTRY_KINDS:
         same = (mention.place.kind in _COUNTRY_KINDS
                 and mention.place.country_code == gold_place.country_code)

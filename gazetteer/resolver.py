@@ -117,7 +117,8 @@ _NATIONAL_KINDS = frozenset({"continent", "country", "dependency"})
 _ORGANISATION_HEADS = frozenset(
     "army navy police forces force government ministry parliament times post herald journal "
     "tribune news bank airlines airways university embassy consulate council court authority "
-    "agency department office party state-run central national federal".split()
+    "agency department office party state-run central national federal chamber commission "
+    "limited board committee tribunal".split()
 )
 _ACRONYM_MAX = 5
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
@@ -145,6 +146,7 @@ def _is_acronym(span: Span, text: str) -> bool:
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
+_NAME_WORDS_AFTER = re.compile(r"((?:[ \t]+[A-Z][\w'’-]*){0,3})")  # up to three capitalised words
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 
 
@@ -246,10 +248,13 @@ class ContextResolver:
         if not after or span.qualifier or self._is_demonym(span):
             return True  # an adjective precedes its noun: "Russian Foreign Ministry"
         word = after.group(1)
-        if word.lower() in _ORGANISATION_HEADS and self._names_a_prominent_place(span):
-            return True  # "Pakistan Army", "Toronto Police": the organisation is the place's
+        name_words = _NAME_WORDS_AFTER.match(text, span.end).group(1).lower().split()
+        if _ORGANISATION_HEADS.intersection(name_words) and self._names_a_prominent_place(span):
+            return True  # "Pakistan Army", "Cauvery Management Board": the organisation is the place's
         if word.rstrip(".").lower() in _TITLES and self._names_a_country(span):
             return True  # "US President Barack Obama": the title is the country's
+        if span.surface.isupper() and self._names_a_large_place(span):
+            return True  # "EU Aviation Strategy", "UK Government": an abbreviation is no first name
         return not self._joins_name(word)
 
     def _is_demonym(self, span: Span) -> bool:
