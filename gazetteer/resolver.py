@@ -413,6 +413,7 @@ class ContextResolver:
             others = local_keys != span.key if len(local) else np.zeros(0, dtype=bool)
             if others.any():
                 nearest = _distance_matrix_km(cands, anchor_lats[others], anchor_lons[others]).min(axis=1)
+            countries_of_name = {c.country_code for c in cands}
             for i, cand in enumerate(cands):
                 in_country = sum(1 for key, a in national if a.country_code == cand.country_code
                                  and (key != span.key or a.row == cand.row))
@@ -422,7 +423,7 @@ class ContextResolver:
                     # Texts name the big countries all the time: that alone barely lifts a hamlet
                     # ("Atlantic", Iowa) over the famous place of its name.
                     small = (cand.kind == "city" and self._population[cand.row] < _COUNTRY_ANCHOR_POPULATION
-                             and any(c.country_code != cand.country_code for c in cands))
+                             and countries_of_name != {cand.country_code})
                     cand.score += 1.0 if small else 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
                     cand.supported = True

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.place import Place
 
-from .geometry import simplify
+from .geometry import central_latlon, simplify
 from .names import clean, script_of
 from .naturalearth import Admin0Unit
 from .records import Layer, Name, PlaceRecord
@@ -146,8 +146,7 @@ def build_countries(
             if p.get("label_y") is not None and p.get("label_x") is not None:
                 lat, lon = round(float(p["label_y"]), 5), round(float(p["label_x"]), 5)
             else:
-                pt = unit.geometry.representative_point()
-                lat, lon = round(pt.y, 5), round(pt.x, 5)
+                lat, lon = central_latlon(unit.geometry)
             for f in _NE_NAME_FIELDS:
                 value = clean(p.get(f))
                 for part in ([value] if f != "name_alt" else value.split(",")):

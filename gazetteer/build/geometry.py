@@ -95,8 +95,10 @@ def central_latlon(geom: BaseGeometry) -> tuple[float, float]:
     parts = getattr(geom, "geoms", None)
     part = max(parts, key=lambda p: p.area) if parts else geom
     centre = part.centroid
-    if part.area == 0 or part.contains(centre):
-        point = centre if part.area else part.representative_point()
+    if part.area == 0:  # a line or a point
+        point = part.representative_point()
+    elif part.contains(centre):
+        point = centre
     else:
         candidates = [part.representative_point(), polylabel(part, tolerance=0.01)]
         point = min(candidates, key=lambda c: (c.distance(centre), c.x, c.y))
