@@ -65,7 +65,8 @@ _TITLES = frozenset(
     "mr mrs ms miss dr prof president minister secretary general gen col colonel lt sgt "
     "captain capt commander chancellor premier senator sen rep gov governor king queen prince "
     "princess sheikh emir ambassador mayor judge pope chairman spokesman spokeswoman "
-    "spokesperson envoy deputy uss hms".split()
+    "spokesperson envoy deputy uss hms attorney archbishop bishop cardinal rabbi imam reverend "
+    "rev pastor sheriff".split()
 )
 # Capitalised words that may precede a place name without making it part of another name.
 _PLACE_MODIFIERS = frozenset(
@@ -76,6 +77,18 @@ _PLACE_MODIFIERS = frozenset(
     "around via over under between along during "
     # Russian and Ukrainian prepositions and conjunctions open sentences the same way.
     "в во на у из под над за к от до при около возле через и но а з із біля між та".split()
+)
+# Capitalised words that are never part of a name: function words that open a sentence
+# ("Though London"), and days and months ("expelled from Russia Thursday").
+_NON_NAME_WORDS = frozenset(
+    "a an this that these those some any every each all both either neither no not only also "
+    "even just still yet so then thus hence though although while when whenever where whereas "
+    "if unless because until once like unlike including except plus or nor however meanwhile "
+    "moreover furthermore nevertheless instead indeed perhaps there here he she it we they i you "
+    "his her its our their my your who whom whose which what why how many much most more few "
+    "several such other another last next today yesterday tomorrow tonight now "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split()
 )
 # Capitalised words after a place name that keep it a place ("Dushanbe Airport").
 # (Not "Road", "Street" or "Station": those are named after a place, often far from it.)
@@ -118,7 +131,9 @@ _ORGANISATION_HEADS = frozenset(
     "army navy police forces force government ministry parliament times post herald journal "
     "tribune news bank airlines airways university embassy consulate council court authority "
     "agency department office party state-run central national federal chamber commission "
-    "limited board committee tribunal".split()
+    "limited board committee tribunal police cathedral hospital academy institute society "
+    "college school schools senate assembly legislature lottery democrats republicans lawmakers "
+    "officials guard mission club".split()
 )
 _ACRONYM_MAX = 5
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
@@ -148,6 +163,10 @@ def _is_acronym(span: Span, text: str) -> bool:
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
 _NAME_WORDS_AFTER = re.compile(r"((?:[ \t]+[A-Z][\w'’-]*){0,3})")  # up to three capitalised words
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+# A first name, then a middle initial or a particle, right before a span: "Gino D. Bassett",
+# "Mike de Kock", "Osama bin Laden".
+_NAME_LINK_BEFORE = re.compile(
+    r"([^\W\d_][\w'’-]*)[ \t]+(?:[A-Z]\.|de|da|di|del|della|du|van|von|der|den|ter|bin|ibn)[ \t]+$")
 
 
 @dataclass
@@ -212,12 +231,10 @@ class ContextResolver:
         kept = [s for s in spans if self._is_place_reference(text, s)]
         kept_ids = {id(s) for s in kept}
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
-        # Only a first name inside a sentence counts: one opening a sentence may be "Though".
         surnames = set()
         for span in spans:
             first_name = None if id(span) in kept_ids else self._first_name_before(text, span)
-            if (first_name and " " not in span.key and not self._names_a_large_place(span)
-                    and not _opens_sentence(text, first_name.start(1))):
+            if first_name and " " not in span.key and not self._names_a_large_place(span):
                 surnames.add(span.key)
         kept = [s for s in kept if s.key not in surnames]
         candidates = {id(s): self._candidates(s, text) for s in kept}
@@ -242,8 +259,11 @@ class ContextResolver:
         # A capitalised neighbour joined by one space makes the span part of a longer proper
         # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
         # Mirzoyan", "China Road and Bridge Corporation".
-        if self._first_name_before(text, span) and not self._names_a_country(span):
-            return False  # (a word before a country is almost never a first name: "DeSmog Canada")
+        if (self._first_name_before(text, span) and not self._names_a_country(span)
+                and not (span.surface.isupper() and self._names_a_large_place(span))):
+            # (A word before a country is almost never a first name, "DeSmog Canada", and an
+            # abbreviation is no surname, "FrontCounter BC".)
+            return False
         after = _WORD_AFTER.match(text, span.end)
         if not after or span.qualifier or self._is_demonym(span):
             return True  # an adjective precedes its noun: "Russian Foreign Ministry"
@@ -251,8 +271,8 @@ class ContextResolver:
         name_words = _NAME_WORDS_AFTER.match(text, span.end).group(1).lower().split()
         if _ORGANISATION_HEADS.intersection(name_words) and self._names_a_prominent_place(span):
             return True  # "Pakistan Army", "Cauvery Management Board": the organisation is the place's
-        if word.rstrip(".").lower() in _TITLES and self._names_a_country(span):
-            return True  # "US President Barack Obama": the title is the country's
+        if word.rstrip(".").lower() in _TITLES and self._names_a_prominent_place(span):
+            return True  # "US President Barack Obama", "Oklahoma Gov. Mary Fallin": the title is the place's
         if span.surface.isupper() and self._names_a_large_place(span):
             return True  # "EU Aviation Strategy", "UK Government": an abbreviation is no first name
         return not self._joins_name(word)
@@ -277,6 +297,10 @@ class ContextResolver:
 
     def _first_name_before(self, text: str, span: Span) -> re.Match | None:
         """The capitalised word right before ``span`` when it reads as a first name, else None."""
+        linked = _NAME_LINK_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if linked and linked.group(1)[0].isupper():
+            # (Checked first: the matcher takes the initial's period for a sentence end.)
+            return linked if self._joins_name(linked.group(1)) else None
         if span.sentence_initial:
             return None  # "... in March. Britain blames": the word before ends a sentence
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
@@ -289,7 +313,7 @@ class ContextResolver:
         """True when capitalised ``word`` next to a place name would make one longer name."""
         lower = word.lower()
         if (len(word) < 2 or not word[0].isupper() or lower in _PLACE_MODIFIERS
-                or lower in _PLACE_HEADS):
+                or lower in _PLACE_HEADS or lower in _NON_NAME_WORDS):
             return False
         number = self.gazetteer.names.key_number(fold_name(word))
         # "Afghan Badakhshan", "Armenian Syunik": a people's adjective qualifies a place.
@@ -338,8 +362,17 @@ class ContextResolver:
                 reasons.append(f"qualifier asks for {span.qualifier}")
             out.append(Candidate(row, kind, self._country[row], self._lat[row], self._lon[row],
                                  name_type == _DEMONYM, name_type, score, reasons))
+        if self.gazetteer.names.zipf[number] >= _COMMON_WORD_ZIPF and " " not in span.key:
+            # An everyday word ("California", "Home") is only ever a famous place: :meth:`_evidence`
+            # rejects the small ones, so they must neither outscore it nor lend context.
+            out = [c for c in out if self._is_strong(c)]
         out.sort(key=lambda c: (-c.score, c.row))
         return out[: self.max_candidates]
+
+    def _is_strong(self, cand: Candidate) -> bool:
+        """A kind, or a city size, that is the usual meaning of its name even as a common word."""
+        return cand.kind in _STRONG_KINDS or (
+            cand.kind == "city" and self._population[cand.row] >= _STRONG_CITY_POPULATION)
 
     def _prior(self, row: int, kind: str, name_type: int) -> tuple[float, list[str]]:
         score = _KIND_PRIOR[kind]
@@ -394,7 +427,7 @@ class ContextResolver:
         # Sure places, with the name that gave them: a name is never its own context.
         sure = [(span.key, cands[0]) for span in spans for cands in [candidates[id(span)]]
                 if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
-        self._add_hierarchy(spans, candidates)
+        self._add_hierarchy(spans, candidates, sure)
         # A hamlet named once ("Gotham") does not make its whole country the article's subject.
         national = [(key, a) for key, a in sure if a.country_code
                     and (a.kind != "city" or self._population[a.row] >= _COUNTRY_ANCHOR_POPULATION)]
@@ -414,6 +447,8 @@ class ContextResolver:
             if others.any():
                 nearest = _distance_matrix_km(cands, anchor_lats[others], anchor_lons[others]).min(axis=1)
             countries_of_name = {c.country_code for c in cands}
+            # ("Lebanon": a town named after a country competes with the country itself.)
+            names_a_country = any(c.kind in _NATIONAL_KINDS and c.name_type == _CANONICAL for c in cands)
             for i, cand in enumerate(cands):
                 in_country = sum(1 for key, a in national if a.country_code == cand.country_code
                                  and (key != span.key or a.row == cand.row))
@@ -422,8 +457,9 @@ class ContextResolver:
                 if in_country > 0:
                     # Texts name the big countries all the time: that alone barely lifts a hamlet
                     # ("Atlantic", Iowa) over the famous place of its name.
-                    small = (cand.kind == "city" and self._population[cand.row] < _COUNTRY_ANCHOR_POPULATION
-                             and countries_of_name != {cand.country_code})
+                    small = (cand.kind == "city" and countries_of_name != {cand.country_code}
+                             and (self._population[cand.row] < _COUNTRY_ANCHOR_POPULATION
+                                  or names_a_country))
                     cand.score += 1.0 if small else 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
                     cand.supported = True
@@ -432,14 +468,31 @@ class ContextResolver:
                     cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
                     cand.supported = True
 
-    def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
-        """Raise a candidate whose province or district the text also names: "Sacramento,
-        California", "Darvaz District, Gorno-Badakhshan Autonomous Region"."""
+    def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]],
+                       sure: list[tuple[str, Candidate]]) -> None:
+        """Raise a candidate whose province or district the text also names ("Sacramento,
+        California", "Darvaz District, Gorno-Badakhshan Autonomous Region"), and a division
+        holding a sure place the text names ("Seattle ... Washington" is the state)."""
+        held: dict[int, set[int]] = {}  # division row -> rows of the sure places inside it
+        for _, place in sure:
+            parent = self._parent_row[place.row]
+            for _ in range(2):  # the parent, then the grandparent
+                if parent < 0:
+                    break
+                held.setdefault(parent, set()).add(place.row)
+                parent = self._parent_row[parent]
         named = {}
         for span in spans:
+            own_rows = {c.row for c in candidates[id(span)]}
             for cand in candidates[id(span)]:
                 if cand.kind in ("admin1", "admin2", "disputed"):
                     named.setdefault(cand.row, span.key)
+                    # (A place this name may itself mean is no other place: "Lachin" the town
+                    # does not make "Лачин" the district.)
+                    if held.get(cand.row, set()) - own_rows:
+                        cand.score += 2.0
+                        cand.reasons.append("holds another place the text names")
+                        cand.supported = True
         if not named:
             return
         for span in spans:
@@ -482,8 +535,7 @@ class ContextResolver:
     def _evidence(self, span: Span, winner: Candidate) -> float:
         """How much the way ``span`` is written supports a place reading (0 rejects it)."""
         zipf = self.gazetteer.names.commonness(span.key)
-        strong = winner.kind in _STRONG_KINDS or (
-            winner.kind == "city" and self._population[winner.row] >= _STRONG_CITY_POPULATION)
+        strong = self._is_strong(winner)
         uncertain_capital = span.in_headline or (span.sentence_initial and " " not in span.key)
         if span.key in _POSITION_WORDS and not span.qualifier and not winner.supported:
             return 0.0  # "Central", "Western", "Centre": Fiji's and Cameroon's regions only in context
