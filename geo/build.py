@@ -9,6 +9,7 @@ import pandas as pd
 from gazetteer import Gazetteer
 
 from .export import write_atomic, write_csv, write_geojson
+from .problems import InputProblem, problems_csv
 from .render import build_map, render_html
 from .themes import Theme
 
@@ -16,8 +17,9 @@ __all__ = ["build_outputs"]
 
 
 def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer,
-                  out_dir: Path) -> list[Path]:
-    """Write the combined map, one map per theme and the mention tables; return the paths."""
+                  out_dir: Path, problems: list[InputProblem] = ()) -> list[Path]:
+    """Write the combined map, one map per theme, the mention tables and ``errors.csv``
+    (one row per input problem, a header only when there was none); return the paths."""
     out_dir = Path(out_dir)
     written = []
     combined = build_map(mentions, themes, gazetteer, title="geomap: all themes")
@@ -30,5 +32,6 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
         written.append(path)
     write_csv(mentions, out_dir / "mentions.csv")
     write_geojson(mentions, out_dir / "mentions.geojson")
-    written += [out_dir / "mentions.csv", out_dir / "mentions.geojson"]
+    write_atomic(out_dir / "errors.csv", problems_csv(list(problems)))
+    written += [out_dir / "mentions.csv", out_dir / "mentions.geojson", out_dir / "errors.csv"]
     return written

@@ -13,11 +13,13 @@ from gazetteer import Gazetteer, GazetteerError, Geoparser, read_user_places
 
 from ._version import __version__
 from .build import build_outputs
-from .corpus import read_corpus, sample_corpus_path
-from .exc import GeomapError
+from .corpus import ReadOptions, read_corpus, sample_corpus_path
+from .exc import CorpusError, GeomapError
 from .export import json_record
 from .pipeline import geoparse_documents
+from .problems import InputProblem
 from .summary import format_summary
+from .tables import TableColumns
 from .themes import default_themes_path, load_themes
 
 __all__ = ["main"]
@@ -51,18 +53,45 @@ _demonyms_option = click.option(
 )
 
 
+def _input_options(command):
+    """Options for reading tables (which column is what) and for how strict to be."""
+    for role, example in reversed([("text", "body"), ("title", "headline"), ("date", "published_at"),
+                                   ("url", "link"), ("id", "article_id"), ("author", "byline"),
+                                   ("source", "outlet")]):
+        command = click.option(
+            f"--{role}-col", f"{role}_col", default=None, metavar="NAME",
+            help=f"Column of CSV/TSV/JSONL/Parquet inputs holding the {role} (e.g. {example}); "
+                 "detected from common names when not given.")(command)
+    return click.option(
+        "--strict", is_flag=True,
+        help="Stop at the first unreadable file or row instead of reporting it and going on.")(command)
+
+
+def _read_options(options: dict) -> ReadOptions:
+    columns = TableColumns(**{role: options.pop(f"{role}_col") for role in
+                              ("text", "title", "date", "url", "id", "author", "source")})
+    return ReadOptions(columns=columns, strict=options.pop("strict"))
+
+
 def _parse(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: tuple[Path, ...],
-           demonyms: bool, progress: bool):
+           demonyms: bool, progress: bool, read_options: ReadOptions):
     paths = list(corpus) or [sample_corpus_path()]
-    # Read every input first: a missing or unreadable one fails at once, with nothing written.
-    documents = list(read_corpus(paths))
+    # Read every input first: a missing path, or any problem under --strict, fails at once
+    # with nothing written; other problems are reported and the rest is read.
+    problems: list[InputProblem] = []
+    documents = list(read_corpus(paths, read_options, problems))
+    if not documents:
+        raise CorpusError(f"no article could be read from {', '.join(map(str, paths))}; "
+                          + (f"first problem: {min(problems)}" if problems else "the inputs are empty"))
     user_tables = [read_user_places(path) for path in user_gazetteers]
     gazetteer = Gazetteer.load()
     for tables in user_tables:
         gazetteer = gazetteer.with_places(*tables)
     geoparser = Geoparser(gazetteer, include_demonyms=demonyms)
     themes = load_themes(themes_path or default_themes_path(), geoparser.gazetteer)
-    return geoparser, themes, geoparse_documents(documents, geoparser, themes, progress=progress)
+    result = geoparse_documents(documents, geoparser, themes, progress=progress)
+    result.problems = sorted(problems)
+    return geoparser, themes, result
 
 
 @click.group()
@@ -78,19 +107,24 @@ def main():
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"),
               show_default=True, help="Folder to write the maps and tables into.")
 @_demonyms_option
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@_input_options
+@click.option("--quiet", is_flag=True, help="Print nothing but errors and input problems.")
 @_errors_as_one_line
-def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, quiet):
-    """Read CORPUS (files or folders; default: the bundled sample) and write maps and tables.
+def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, quiet, **options):
+    """Read CORPUS (files, folders or tables; default: the bundled sample) and write maps and tables.
 
-    Writes OUT/index.html (a layer per theme), OUT/<theme-id>.html,
-    OUT/mentions.csv and OUT/mentions.geojson, then prints a summary.
+    Reads .txt, .md, .html/.htm pages and .csv, .tsv, .jsonl, .parquet tables
+    (one article per row). Writes OUT/index.html (a layer per theme),
+    OUT/<theme-id>.html, OUT/mentions.csv, OUT/mentions.geojson and
+    OUT/errors.csv (inputs that could not be read), then prints a summary.
     """
     geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
-                                       progress=not quiet)
-    written = build_outputs(result.mentions, themes, geoparser.gazetteer, out_dir)
+                                       progress=not quiet, read_options=_read_options(options))
+    written = build_outputs(result.mentions, themes, geoparser.gazetteer, out_dir, result.problems)
     if not quiet:
         click.echo(format_summary(result, themes, written, out_dir))
+    elif result.problems:
+        click.echo("\n".join(str(p) for p in result.problems), err=True)
 
 
 @main.command()
@@ -100,10 +134,17 @@ def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, quiet):
 @_themes_option
 @_gazetteer_option
 @_demonyms_option
+@_input_options
 @_errors_as_one_line
-def mentions(paths, output_format, themes_path, user_gazetteers, demonyms):
-    """Print the resolved place mentions of PATHS, one row per mention, to standard output."""
-    _, _, result = _parse(paths, themes_path, user_gazetteers, demonyms, progress=False)
+def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **options):
+    """Print the resolved place mentions of PATHS, one row per mention, to standard output.
+
+    Inputs that could not be read are listed on standard error, one line each.
+    """
+    _, _, result = _parse(paths, themes_path, user_gazetteers, demonyms, progress=False,
+                          read_options=_read_options(options))
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
     frame = result.mentions
     if output_format == "csv":
         sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))

@@ -1,22 +1,47 @@
-"""Read a corpus: files and folders of articles into :class:`~geo.document.Document` records."""
+"""Read a corpus: files, folders and tables of articles into :class:`~geo.document.Document` records.
+
+Text pages (``.txt``, ``.md``, ``.html``/``.htm``) become one document each,
+split into articles; every row of a table (``.csv``, ``.tsv``, ``.jsonl``,
+``.parquet``) becomes one document whose metadata comes from its columns.
+A file or row that cannot be read is recorded as an
+:class:`~geo.problems.InputProblem` and the rest of the corpus is still read;
+with ``strict`` the first problem raises instead.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .articles import mask_ranges, split_markdown, split_page
+from .dates import parse_date
+from .decode import decode_bytes
 from .document import Document
 from .exc import CorpusError
 from .html_text import extract_html
+from .problems import InputProblem
+from .tables import TABLE_SUFFIXES, TableColumns, TableRecord, read_table
 
-__all__ = ["TEXT_SUFFIXES", "read_corpus", "read_document", "sample_corpus_path", "corpus_files"]
+__all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
+           "read_corpus", "read_document", "sample_corpus_path", "corpus_files"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
-#: Files larger than this are reported, not read: no article is this long.
+#: Text pages larger than this are reported, not read: no article is this long.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Tables larger than this are reported, not read (split the export).
+MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
+_SUPPORTED = ", ".join(TEXT_SUFFIXES + TABLE_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a corpus: table columns to use (``None``: detect) and whether problems are fatal."""
+
+    columns: TableColumns = TableColumns()
+    strict: bool = False
 
 
 def sample_corpus_path() -> Path:
@@ -25,68 +50,155 @@ def sample_corpus_path() -> Path:
 
 
 def corpus_files(path: Path) -> list[Path]:
-    """The readable files under ``path`` (itself when it is a file), in a stable order."""
+    """The files under ``path`` (itself when it is a file), hidden ones left out, in a stable order."""
     if not path.exists():
         raise CorpusError(
-            f"corpus path {str(path)!r} does not exist; give a file or folder of articles "
-            f"({', '.join(TEXT_SUFFIXES)}), or no path for the bundled sample corpus"
+            f"corpus path {str(path)!r} does not exist; give files or folders of articles "
+            f"({_SUPPORTED}), or no path for the bundled sample corpus"
         )
     if path.is_file():
         return [path]
     return sorted(
-        (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+        (p for p in path.rglob("*") if p.is_file()
          and not any(part.startswith(".") for part in p.relative_to(path).parts)),
         key=lambda p: p.relative_to(path).as_posix(),
     )
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte {error.start}); save the file as UTF-8"
-        ) from error
-
-
-def read_document(path: Path, doc_id: str) -> Document:
-    """Read one file into a document with its articles split and metadata masked."""
+def _read_bytes(path: Path, name: str, limit: int) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CorpusError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit "
-                              "per file; split it into smaller files")
-        raw = path.read_bytes()
+        if size > limit:
+            raise CorpusError(f"{name}: {size:,} bytes is over the {limit:,}-byte limit per file; "
+                              "split it into smaller files")
+        return path.read_bytes()
     except OSError as error:
-        raise CorpusError(f"{path}: cannot be read ({error.strerror}); check its permissions") from error
-    text = _decode(path, raw)
-    suffix = path.suffix.lower()
+        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check its permissions") from error
+
+
+def _page_document(doc_id: str, path: str, text: str, suffix: str) -> Document:
+    """Split a decoded page into articles, with its markup (HTML) or metadata lines masked."""
     if suffix in (".html", ".htm"):
         page = extract_html(text)
         text = page.text
-        meta = {"title": page.title, "date": page.date, "author": page.author,
-                "source": page.source, "url": page.url}
-        articles, masked = split_page(text, {k: v for k, v in meta.items() if v})
+        meta = {k: v for k, v in {"title": page.title, "date": page.date, "author": page.author,
+                                  "source": page.source, "url": page.url}.items() if v}
+        if page.articles:
+            articles, masked = [], []
+            for found in page.articles:
+                own = {**meta, "title": found.title, "date": found.date or meta.get("date", "")}
+                more, ranges = split_page(text, own, start=found.start, end=found.end,
+                                          first_index=len(articles))
+                articles.extend(more)
+                masked.extend(ranges)
+        else:
+            articles, masked = split_page(text, meta)
     elif suffix == ".md":
         articles, masked = split_markdown(text)
     else:
         articles, masked = split_page(text)
-    return Document(doc_id=doc_id, path=str(path), text=text,
-                    masked=mask_ranges(text, masked), articles=tuple(articles))
+    return Document(doc_id=doc_id, path=path, text=text, masked=mask_ranges(text, masked),
+                    articles=tuple(articles))
 
 
-def read_corpus(paths: list[Path]) -> Iterator[Document]:
+def read_document(path: Path, doc_id: str, name: str | None = None,
+                  problems: list[InputProblem] | None = None) -> Document:
+    """Read one text page (``.txt``, ``.md``, ``.html``) into a document.
+
+    A problem that did not stop the reading (a truncated last character) is
+    appended to ``problems`` when a list is given.
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be read at all (missing, too large, binary, undecodable, empty).
+    """
+    name = name or str(path)
+    decoded = decode_bytes(_read_bytes(path, name, MAX_FILE_BYTES), name)
+    if decoded.note and problems is not None:
+        problems.append(InputProblem(name, 0, decoded.note, skipped=False))
+    document = _page_document(doc_id, str(path), decoded.text, path.suffix.lower())
+    if not document.articles:
+        raise CorpusError(f"{name}: no text to read after the markup; check that it is an article page")
+    return document
+
+
+def _row_document(doc_id: str, path: str, record: TableRecord) -> Document:
+    meta = dict(record.meta)
+    if meta.get("date"):
+        meta["date"] = parse_date(meta["date"])
+    articles, masked = split_page(record.text, {k: v for k, v in meta.items() if v})
+    return Document(doc_id=f"{doc_id}#{record.row_id}", path=path, text=record.text,
+                    masked=mask_ranges(record.text, masked), articles=tuple(articles))
+
+
+def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
+                     ) -> tuple[list[Document], list[InputProblem]]:
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise CorpusError(f"{name}: {size:,} bytes is over the {MAX_TABLE_BYTES:,}-byte limit per table; "
+                          "split the export into smaller files")
+    table = read_table(path, options.columns, name=name)
+    documents = [_row_document(doc_id, str(path), record) for record in table.records]
+    undated = [r.line for r in table.records if r.meta.get("date") and not parse_date(r.meta["date"])]
+    problems = list(table.problems)
+    if undated:
+        problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
+                                     + ", ".join(map(str, undated)), skipped=False))
+    return documents, problems
+
+
+def _documents_of(file: Path, doc_id: str, name: str, options: ReadOptions
+                  ) -> tuple[list[Document], list[InputProblem]]:
+    suffix = file.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return _table_documents(file, doc_id, name, options)
+    if suffix in TEXT_SUFFIXES:
+        problems: list[InputProblem] = []
+        return [read_document(file, doc_id, name, problems)], problems
+    raise CorpusError(f"{name}: not a file type geomap reads ({suffix or 'no suffix'}); "
+                      f"use one of {_SUPPORTED}")
+
+
+def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
+                problems: list[InputProblem] | None = None) -> Iterator[Document]:
     """Every document under ``paths``; doc ids are paths relative to each given root.
 
-    Files of the bundled sample corpus are recorded as ``sample_corpus/<file>``
-    rather than by where the package happens to be installed.
+    A file or row that cannot be read is appended to ``problems`` and skipped
+    (with ``options.strict``, a :class:`~geo.exc.CorpusError` is raised
+    instead). Files of the bundled sample corpus are recorded as
+    ``sample_corpus/<file>`` rather than by where the package is installed.
+
+    Raises
+    ------
+    CorpusError
+        When a path does not exist, or on the first problem in strict mode.
     """
-    for root in paths:
-        root = Path(root)
+    problems = [] if problems is None else problems
+    roots = [Path(root) for root in paths]
+    for root in roots:
+        corpus_files(root)  # every path must exist before anything is read
+    for root in roots:
         for file in corpus_files(root):
             relative = file.name if root.is_file() else file.relative_to(root).as_posix()
             doc_id = f"{root.name}/{relative}" if root.is_dir() else relative
-            document = read_document(file, doc_id)
-            if root == sample_corpus_path():
-                document = dataclasses.replace(document, path=doc_id)
-            yield document
+            name = doc_id if root == sample_corpus_path() else str(file)
+            try:
+                documents, found = _documents_of(file, doc_id, name, options)
+            except CorpusError as error:
+                documents, found = [], [InputProblem(name, 0, _message(error, name))]
+            for problem in found:
+                if options.strict:
+                    raise CorpusError(f"{problem} (--strict stops at the first problem)")
+                problems.append(problem)
+            for document in documents:
+                if root == sample_corpus_path():
+                    document = dataclasses.replace(document, path=doc_id)
+                yield document
+
+
+def _message(error: CorpusError, name: str) -> str:
+    """The error's text without the file name it starts with (the problem records that)."""
+    text = str(error)
+    return text[len(name) + 2:] if text.startswith(f"{name}: ") else text
+

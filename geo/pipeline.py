@@ -14,6 +14,7 @@ from gazetteer import Geoparser, Mention
 from gazetteer.unknown import unknown_place_names
 
 from .document import Document
+from .problems import InputProblem
 from .table import mention_rows, mentions_frame
 from .themes import Theme, assign_themes
 
@@ -38,6 +39,8 @@ class CorpusResult:
     unknown_names: Counter = field(default_factory=Counter)
     #: Sections per theme id.
     theme_sections: Counter = field(default_factory=Counter)
+    #: Input files and rows that could not be read (or were read with a caveat).
+    problems: list[InputProblem] = field(default_factory=list)
 
 
 def _shift(mentions: list[Mention], offset: int) -> list[Mention]:

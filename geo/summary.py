@@ -11,6 +11,7 @@ from .themes import Theme
 __all__ = ["format_summary"]
 
 _LISTED = 12  # names listed per line before "and N more"
+_PROBLEMS_LISTED = 30  # input problems printed; errors.csv has them all
 
 
 def _names(counter) -> str:
@@ -37,5 +38,12 @@ def format_summary(result: CorpusResult, themes: list[Theme], written: list[Path
         lines.append(f"  {theme_id:<{width}}  {articles:>4} articles {len(rows):>6} mentions  {title}")
     lines.append(f"not in the gazetteer: {_names(result.unknown_names)}")
     lines.append(f"matched but judged not places: {_names(result.not_places)}")
+    if result.problems:
+        skipped = sum(p.skipped for p in result.problems)
+        lines.append(f"input problems: {len(result.problems)} ({skipped} skipped, the rest read with a "
+                     "caveat; also in errors.csv):")
+        lines += [f"  {problem}" for problem in result.problems[:_PROBLEMS_LISTED]]
+        if len(result.problems) > _PROBLEMS_LISTED:
+            lines.append(f"  and {len(result.problems) - _PROBLEMS_LISTED} more in errors.csv")
     lines.append(f"wrote {len(written)} files to {out_dir}/: " + ", ".join(p.name for p in written))
     return "\n".join(lines)

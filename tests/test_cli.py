@@ -20,8 +20,9 @@ def test_missing_corpus_path_is_one_clear_line(runner, tmp_path):
     result = runner.invoke(main, ["build", str(missing), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: corpus path {str(missing)!r} does not exist; give a file or folder of articles "
-        "(.txt, .md, .html, .htm), or no path for the bundled sample corpus\n"
+        f"Error: corpus path {str(missing)!r} does not exist; give files or folders of articles "
+        "(.txt, .md, .html, .htm, .csv, .tsv, .jsonl, .ndjson, .parquet), or no path for the bundled "
+        "sample corpus\n"
     )
     assert not (tmp_path / "out").exists()
 
@@ -45,7 +46,7 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([
-        "index.html", "mentions.csv", "mentions.geojson", "tajik-afghan-border.html",
+        "index.html", "mentions.csv", "mentions.geojson", "errors.csv", "tajik-afghan-border.html",
         "kyrgyz-tajik-border.html", "armenia-azerbaijan.html", "iran-syunik.html",
         "crocus-migrants.html", "greece-turkey-aegean.html",
     ])
@@ -81,3 +82,69 @@ def test_mentions_jsonl(runner, tmp_path):
         ("Jermuk", 53, 59, "AM", "2022-09-13"),
         ("Sotk", 64, 68, "AM", "2022-09-13"),
     ]
+
+
+def _inputs_with_problems(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Shelling Near Jermuk\ndate 2022-09-13\n\nShells fell on Jermuk.\n",
+                                     encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "rows.csv").write_text("title,body\nA,\"open quote\n", encoding="utf-8")
+    return folder
+
+
+def test_unreadable_inputs_are_reported_in_the_summary_and_errors_csv(runner, tmp_path):
+    folder = _inputs_with_problems(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [
+        f"{folder}/empty.txt: empty file; nothing to read",
+        f"{folder}/rows.csv:2: a \" in this row is never closed, so line 2 was not read (the rest of the "
+        "file); close the quote, or write a \" inside a quoted field as \"\"",
+    ]
+    assert "input problems: 2 (2 skipped, the rest read with a caveat; also in errors.csv):\n" \
+           + "".join(f"  {line}\n" for line in lines) in result.output
+    assert (out / "errors.csv").read_text(encoding="utf-8") == (
+        "file,line,problem,skipped\n"
+        f"{folder}/empty.txt,,empty file; nothing to read,yes\n"
+        f"{folder}/rows.csv,2,\"a \"\" in this row is never closed, so line 2 was not read (the rest of the "
+        "file); close the quote, or write a \"\" inside a quoted field as \"\"\"\"\",yes\n")
+
+
+def test_strict_fails_on_the_first_problem_and_keeps_earlier_maps(runner, tmp_path):
+    folder = _inputs_with_problems(tmp_path)
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", str(folder / "good.txt"), "--out", str(out), "--quiet"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = runner.invoke(main, ["build", str(folder), "--out", str(out), "--strict"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {folder}/empty.txt: empty file; nothing to read "
+                             "(--strict stops at the first problem)\n")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_nothing_readable_is_an_error_not_empty_maps(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "scan.pdf").write_bytes(b"%PDF-1.7")
+    result = runner.invoke(main, ["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: no article could be read from {tmp_path / 'in'}; first problem: {tmp_path / 'in'}/scan.pdf: "
+        "not a file type geomap reads (.pdf); use one of .txt, .md, .html, .htm, .csv, .tsv, .jsonl, "
+        ".ndjson, .parquet\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_table_columns_are_chosen_on_the_command_line(runner, tmp_path):
+    table = tmp_path / "export.csv"
+    table.write_text("uid,heading,content,when\nx7,Talks,Delegates met in Bishkek.,2024-03-31\n",
+                     encoding="utf-8")
+    result = runner.invoke(main, ["mentions", str(table), "--text-col", "content", "--title-col", "heading",
+                                  "--id-col", "uid", "--date-col", "when", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header, row = result.output.splitlines()[:2]
+    record = dict(zip(header.split(","), row.split(",")))
+    assert (record["doc_id"], record["title"], record["date"], record["surface"]) == (
+        "export.csv#x7", "Talks", "2024-03-31", "Bishkek")

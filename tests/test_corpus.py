@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus import read_corpus, read_document, sample_corpus_path
+from geo.corpus import ReadOptions, read_corpus, read_document, sample_corpus_path
+from geo.tables import TableColumns
 from geo.exc import CorpusError
 
 
@@ -73,13 +74,6 @@ def test_sample_corpus_has_dated_articles_and_multi_article_pages():
     assert documents[0].path == "sample_corpus/aegean-quiet-skies.html"
 
 
-def test_file_that_is_not_utf8_names_the_file(tmp_path):
-    bad = tmp_path / "bad.txt"
-    bad.write_bytes("Душанбе".encode("cp1251"))
-    with pytest.raises(CorpusError, match=r"bad\.txt: not valid UTF-8 \(byte 0\); save the file as UTF-8"):
-        read_document(bad, "bad.txt")
-
-
 def test_folder_is_read_recursively_in_a_stable_order(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.md").write_text("# Two\n\nText.\n", encoding="utf-8")
@@ -88,3 +82,87 @@ def test_folder_is_read_recursively_in_a_stable_order(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     ids = [d.doc_id for d in read_corpus([Path(tmp_path)])]
     assert ids == [f"{tmp_path.name}/b/two.md", f"{tmp_path.name}/one.txt"]
+
+
+# --- folders with bad files: every problem is one line, the rest is read -----------------------
+
+def _messy_folder(root: Path) -> Path:
+    folder = root / "inbox"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Clashes Near Isfara\n\nFighting spread to Vorukh.\n", encoding="utf-8")
+    (folder / "cyrillic.txt").write_bytes(
+        "Бои у Исфары\n\nВо вторник вечером стрельба началась у села Ворух и продолжалась до утра.\n"
+        .encode("cp1251"))
+    (folder / "utf16.md").write_bytes("# Talks in Dushanbe\n\nDelegates met.\n".encode("utf-16"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n...")
+    (folder / "report.html").write_bytes(b"%PDF-1.4 saved with the wrong suffix")
+    (folder / "cut.txt").write_bytes("Border News\n\nTalks in Khujand contin".encode("utf-8") + "ü".encode("utf-8")[:1])
+    (folder / "news.csv").write_text(
+        "id,headline,body,published\n"
+        "n1,Talks,Delegates met in Bishkek.,\"March 31, 2024\"\n"
+        "n2,Calm,\"The border \"was\" calm.\",2024-04-01\n"
+        "n3,Flood,Rivers rose near Khorog.,someday\n", encoding="utf-8")
+    (folder / "feed.jsonl").write_text(
+        '{"text": "Shelling near Jermuk.", "date": "2022-09-13"}\n{not json}\n', encoding="utf-8")
+    (folder / "export.csv").write_text("id,headline\n1,No body here\n", encoding="utf-8")
+    return folder
+
+
+def test_a_messy_folder_is_read_and_every_problem_reported(tmp_path):
+    folder = _messy_folder(tmp_path)
+    problems = []
+    documents = list(read_corpus([folder], problems=problems))
+    assert [(d.doc_id, [a.title for a in d.articles], [a.date for a in d.articles]) for d in documents] == [
+        ("inbox/cut.txt", ["Border News"], [""]),
+        ("inbox/cyrillic.txt", ["Бои у Исфары"], [""]),
+        ("inbox/feed.jsonl#1", [""], ["2022-09-13"]),
+        ("inbox/good.txt", ["Clashes Near Isfara"], [""]),
+        ("inbox/news.csv#n1", ["Talks"], ["2024-03-31"]),
+        ("inbox/news.csv#n3", ["Flood"], [""]),
+        ("inbox/utf16.md", ["Talks in Dushanbe"], [""]),
+    ]
+    f = str(folder)
+    assert [str(p) for p in problems] == [
+        f"{f}/cut.txt: ends inside a UTF-8 character (truncated?); the last 1 byte was dropped",
+        f"{f}/empty.txt: empty file; nothing to read",
+        f"{f}/export.csv: no text column (columns: id, headline); name it with --text-col",
+        f"{f}/feed.jsonl:2: not valid JSON (Expecting property name enclosed in double quotes at column 2); "
+        "line skipped",
+        f"{f}/news.csv:3: broken quoting in this row: text after a closing \"; row skipped "
+        "(write a \" inside a quoted field as \"\")",
+        f"{f}/news.csv: dates not understood, rows kept without a date: lines 4",
+        f"{f}/report.html: a PDF file, not text; export it as .txt or .html",
+        f"{f}/scan.pdf: not a file type geomap reads (.pdf); use one of .txt, .md, .html, .htm, .csv, "
+        ".tsv, .jsonl, .ndjson, .parquet",
+    ]
+    assert [p.skipped for p in problems] == [False, True, True, True, True, False, True, True]
+
+
+def test_strict_stops_at_the_first_problem(tmp_path):
+    folder = _messy_folder(tmp_path)
+    with pytest.raises(CorpusError, match=r"^.*/cut\.txt: ends inside a UTF-8 character \(truncated\?\); "
+                                          r"the last 1 byte was dropped \(--strict stops at the first problem\)$"):
+        list(read_corpus([folder], ReadOptions(strict=True)))
+
+
+def test_a_table_row_is_a_document_with_its_columns_as_metadata(tmp_path):
+    table = tmp_path / "rows.csv"
+    table.write_text("story,title,link,when,outlet\n"
+                     "\"Fighting in Batken.\n\nSimilar Posts\nOther news from Osh\",Clashes,https://ex.org/a,"
+                     "14.09.2022,Kloop\n", encoding="utf-8")
+    (document,) = read_corpus([table], ReadOptions(columns=TableColumns(date="when")))
+    assert document.doc_id == "rows.csv#1"
+    assert [(a.title, a.date, a.source, a.url) for a in document.articles] == [
+        ("Clashes", "2022-09-14", "Kloop", "https://ex.org/a")]
+    assert "Osh" in document.text and "Osh" not in document.masked  # boilerplate in a cell too
+
+
+def test_oversized_files_are_reported_with_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr("geo.corpus.MAX_FILE_BYTES", 10)
+    page = tmp_path / "long.txt"
+    page.write_text("A headline\n\nA long body of text.\n", encoding="utf-8")
+    problems = []
+    assert list(read_corpus([page], problems=problems)) == []
+    assert [str(p) for p in problems] == [
+        f"{page}: 33 bytes is over the 10-byte limit per file; split it into smaller files"]
