@@ -188,7 +188,7 @@ def _footer_and_teasers(units: list[_Unit]) -> int | None:
             return i
     last_prose = max((i for i, u in enumerate(units) if not u.headline_like and not u.bulleted), default=-1)
     trailing = units[last_prose + 1:]
-    if len(trailing) >= 2 and all(u.headline_like for u in trailing):
+    if last_prose >= 0 and len(trailing) >= 2 and all(u.headline_like for u in trailing):
         return last_prose + 1  # a list of other articles' headlines after the last paragraph
     return None
 
@@ -257,10 +257,11 @@ def split_page(text: str, extra: dict[str, str] | None = None,
         title = own[0].text.strip() if is_title else ""
         if k == 0 and extra and extra.get("title"):
             title = extra["title"]
-        article, ranges = _build_article(text, first_index + k, a_start, a_end, title, own, meta,
-                                         extra if k == 0 else None, is_title, context_year)
-        articles.append(article)
+        article, ranges = _build_article(text, first_index + len(articles), a_start, a_end, title, own,
+                                         meta, extra if k == 0 else None, is_title, context_year)
         masked.extend(ranges)
+        if article.sections:  # (a page of nothing but boilerplate has no article)
+            articles.append(article)
     return articles, masked
 
 

@@ -119,7 +119,8 @@ def read_document(path: Path, doc_id: str, name: str | None = None,
         problems.append(InputProblem(name, 0, decoded.note, skipped=False))
     document = _page_document(doc_id, str(path), decoded.text, path.suffix.lower())
     if not document.articles:
-        raise CorpusError(f"{name}: no text to read after the markup; check that it is an article page")
+        raise CorpusError(f"{name}: no article text (only markup, metadata or boilerplate); "
+                          "check that it is an article page")
     return document
 
 

@@ -10,6 +10,8 @@ JSON-LD, comment sections and several ``<article>`` elements.
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.articles import split_page
 from geo.corpus import read_document
@@ -156,3 +158,27 @@ def test_the_two_scraped_dev_pages():
     assert (article.title[:40], article.date, [s.title[:30] for s in article.sections]) == (
         "Citizens of Tajikistan began to leave Ru", "2024-03-31",
         ["Citizens of Tajikistan began t", "What is known about the mass f", "What is known about Russia's a"])
+
+
+_PIECES = ["Clashes Near Isfara Leave Two Dead And Many Injured", "date 2024-03-31", "By Jane Roe",
+           "Source: Fergana Ledger", "Similar Posts", "* Border Skirmishes Are Convenient",
+           "Fighting spread to Vorukh on Tuesday, officials in Bishkek said.", "Share this:",
+           "Monday, December 12", "Похожие записи", "\u00a0", "", "", "x"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sampled_from(["\n", "\n\n", "\r\n"]))
+@settings(max_examples=300, deadline=None)
+def test_any_page_splits_into_ordered_articles_and_contiguous_sections(pieces, newline):
+    text = newline.join(pieces)
+    articles, masked = split_page(text)
+    if not text.strip():
+        assert articles == []
+    for a, b in zip(articles, articles[1:]):
+        assert a.end <= b.start
+    assert [a.index for a in articles] == list(range(len(articles)))
+    for article in articles:
+        assert article.sections and article.sections[0].start == article.start
+        for s, t in zip(article.sections, article.sections[1:]):
+            assert s.end == t.start
+        assert all(article.start <= s.start < s.end <= article.end for s in article.sections)
+    assert all(0 <= start <= end <= len(text) for start, end in masked)
