@@ -127,6 +127,9 @@ def _iso(match: re.Match[str], context_year: int | None) -> str:
     return _valid(context_year, month, day)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_date(text: str, *, context_year: int | None = None) -> tuple[str, int, int]:
     """The first date in ``text``: ``(iso, start, end)``, or ``("", -1, -1)``.
 
@@ -145,6 +148,8 @@ def find_date(text: str, *, context_year: int | None = None) -> tuple[str, int, 
     ('', -1, -1)
     """
     best = ("", -1, -1)
+    if not _DIGIT.search(text):
+        return best  # every form has a day or a year: most lines of prose are ruled out here
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             iso = _iso(match, context_year)

@@ -207,29 +207,34 @@ def _json_ld_article(blobs: list[str]) -> dict[str, str]:
     return {}
 
 
-def _tidy(text: str) -> tuple[str, list[int]]:
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _tidy(text: str, offsets: list[int]) -> tuple[str, dict[int, int]]:
     """Collapse the markup's whitespace (one space inside lines, at most one blank line
-    between blocks) and map each old offset to the new one, for the article ranges."""
-    out: list[str] = []
-    mapping = [0] * (len(text) + 1)
-    newlines, space, length = 0, False, 0
-    for i, char in enumerate(text):
-        mapping[i] = length
-        if char == "\n":
-            newlines += 1
-        elif char.isspace():
-            space = True
-        else:
-            gap = ("\n\n" if newlines >= 2 else "\n") if newlines else " " if space else ""
-            if length and gap:
-                out.append(gap)
-                length += len(gap)
-            newlines, space = 0, False
-            mapping[i] = length
-            out.append(char)
-            length += 1
-    mapping[len(text)] = length
-    return "".join(out) + "\n", mapping
+    between blocks); also return where each of ``offsets`` lands in the result."""
+    pieces: list[str] = []
+    length = last = 0
+    wanted = sorted(set(offsets), reverse=True)  # popped from the end, smallest first
+    moved: dict[int, int] = {}
+    for gap in [*_WHITESPACE.finditer(text), None]:
+        gap_start, gap_end = (gap.start(), gap.end()) if gap else (len(text), len(text) + 1)
+        while wanted and wanted[-1] < gap_start:  # inside a run of text: same distance from its start
+            offset = wanted.pop()
+            moved[offset] = length + offset - last
+        pieces.append(text[last:gap_start])
+        length += gap_start - last
+        while wanted and wanted[-1] < gap_end:  # inside whitespace: where the gap starts
+            moved[wanted.pop()] = length
+        if gap is None:
+            break
+        newlines = gap.group().count("\n")
+        separator = "\n\n" if newlines >= 2 else "\n" if newlines else " "
+        if length and gap_end < len(text):
+            pieces.append(separator)
+            length += len(separator)
+        last = gap_end
+    return "".join(pieces) + "\n", moved
 
 
 def extract_html(markup: str) -> HtmlPage:
@@ -243,18 +248,18 @@ def extract_html(markup: str) -> HtmlPage:
     parser.feed(markup)
     parser.close()
     raw = "".join(parser.parts)
-    text, mapping = _tidy(raw)
+    complete = [a for a in parser.articles if a["end"] is not None]
+    text, moved = _tidy(raw, [a["start"] for a in complete] + [a["end"] for a in complete])
     meta = parser.meta
     ld = _json_ld_article(parser.json_ld)
     h1 = next((t for tag, t in parser.headings if tag == "h1" and t), "")
     date = (ld.get("date") or next((meta[k] for k in _DATE_META if meta.get(k)), "")
             or (parser.times[0] if parser.times else ""))
     articles = []
-    complete = [a for a in parser.articles if a["end"] is not None]
     if len(complete) > 1:
         for found in complete:
             heading = next((t for _, t in found["h"] if t), "")
-            articles.append(HtmlArticle(mapping[found["start"]], mapping[found["end"]], heading,
+            articles.append(HtmlArticle(moved[found["start"]], moved[found["end"]], heading,
                                         parse_date(found["time"][0]) if found["time"] else ""))
     return HtmlPage(
         text=text,

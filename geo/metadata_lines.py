@@ -31,6 +31,7 @@ _URL = re.compile(r"https?://\S+")
 _PART_SEPARATOR = re.compile(r"[^\S\n]+[|·•—–][^\S\n]+")
 _MAX_NAME_WORDS = 5  # "By the time the convoy reached Goris, ..." is a sentence, not a byline
 _MAX_SOURCE_WORDS = 8
+_MAX_META_CHARS = 160  # longer unlabelled lines are prose, not metadata
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def read_meta_line(text: str, start: int, end: int, context_year: int | None = N
             date_end = label.end() + found_end
             rest = date_end + len(part[found_end:]) - len(part[found_end:].lstrip(" \t,.|:-–—"))
             return [MetaLine("date", iso, start, date_end, rest if rest < end else end)]
+    if end - start > _MAX_META_CHARS:
+        return []  # a paragraph (only a labelled date line may go on with a headline)
     iso = _whole_date(text, start, end, context_year)
     if iso:
         return [MetaLine("date", iso, start, end, end)]
