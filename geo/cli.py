@@ -20,6 +20,7 @@ from .pipeline import geoparse_documents
 from .problems import InputProblem
 from .summary import format_summary
 from .tables import TableColumns
+from .theme_check import theme_report
 from .themes import default_themes_path, load_themes
 
 __all__ = ["main"]
@@ -151,3 +152,28 @@ def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **opt
         return
     for record in frame.to_dict("records"):
         sys.stdout.write(json.dumps(json_record(record), ensure_ascii=False) + "\n")
+
+
+@main.group()
+def themes():
+    """Check theme files."""
+
+
+@themes.command("check")
+@click.argument("theme_file", type=click.Path(path_type=Path))
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
+@_gazetteer_option
+@_demonyms_option
+@_input_options
+@_errors_as_one_line
+def check(theme_file, corpus, user_gazetteers, demonyms, **options):
+    """Validate THEME_FILE and show what each theme catches in CORPUS (default: the sample corpus).
+
+    Mistakes are reported with their line and the fix (exit status 1). For a
+    valid file it prints, per theme, the places its anchors resolved to, its
+    areas and keywords, the sections it catches with their scores and reasons,
+    and its near misses (sections scoring under the threshold).
+    """
+    geoparser, loaded, result = _parse(corpus, theme_file, user_gazetteers, demonyms, progress=False,
+                                       read_options=_read_options(options))
+    click.echo(theme_report(theme_file, loaded, result, geoparser.gazetteer), nl=False)

@@ -16,12 +16,25 @@ from gazetteer.unknown import unknown_place_names
 from .document import Document
 from .problems import InputProblem
 from .table import mention_rows, mentions_frame
-from .themes import Theme, assign_themes
+from .themes import Theme, ThemeMatch, passes, score_themes
 
-__all__ = ["CorpusResult", "geoparse_documents"]
+__all__ = ["CorpusResult", "SectionScores", "geoparse_documents"]
 
 # Everyday words dropped as non-places ("Monday", "Minister") are not worth listing to users.
 _LISTED_MAX_ZIPF = 3.5
+
+
+@dataclass(frozen=True)
+class SectionScores:
+    """Every theme's score for one section, assigned or not (for ``geomap themes check``)."""
+
+    doc_id: str
+    article: int
+    section: int
+    article_title: str
+    section_title: str
+    mentions: int
+    scores: tuple[ThemeMatch, ...]
 
 
 @dataclass
@@ -39,6 +52,8 @@ class CorpusResult:
     unknown_names: Counter = field(default_factory=Counter)
     #: Sections per theme id.
     theme_sections: Counter = field(default_factory=Counter)
+    #: Per section, in reading order: every theme's score and reason.
+    section_scores: list[SectionScores] = field(default_factory=list)
     #: Input files and rows that could not be read (or were read with a caveat).
     problems: list[InputProblem] = field(default_factory=list)
 
@@ -73,8 +88,12 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
             for section in article.sections:
                 result.sections += 1
                 inside = [m for m in mentions if section.start <= m.start < section.end]
-                matches = assign_themes(themes, document.masked[section.start:section.end], inside)
+                scores = score_themes(themes, document.masked[section.start:section.end], inside)
+                matches = [m for theme, m in zip(themes, scores) if passes(theme, m)]
                 result.theme_sections.update(m.theme_id for m in matches)
+                result.section_scores.append(SectionScores(
+                    document.doc_id, article.index, section.index, article.title, section.title,
+                    len(inside), tuple(scores)))
                 rows.extend(mention_rows(
                     document, article, section, inside,
                     themes=";".join(m.theme_id for m in matches),

@@ -4,13 +4,17 @@ A section's score for a theme is the sum of
 
 * each keyword's weight times how often it occurs (case-insensitive, whole words),
 * ``place_weight`` for each distinct anchor place the section mentions,
-* ``area_weight`` for each distinct place mentioned inside one of the theme's areas.
+* ``area_weight`` for each distinct place mentioned inside one of the theme's areas
+  (gazetteer regions by name, WKT polygons, or GeoJSON polygons given inline as a
+  TOML table or JSON string, or as a ``.geojson`` file next to the theme file).
 
 The section joins the theme when the score reaches the theme's ``threshold``.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 import shapely
+import shapely.geometry
 from shapely.errors import ShapelyError
 
 from gazetteer import Gazetteer, Mention
@@ -25,11 +30,14 @@ from gazetteer.normalize import fold_name
 
 from .exc import ThemeError
 
-__all__ = ["Theme", "ThemeMatch", "load_themes", "default_themes_path", "assign_themes"]
+__all__ = ["Theme", "ThemeMatch", "load_themes", "default_themes_path", "assign_themes", "score_themes",
+           "passes"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _WKT_START = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
+_HINT_MIN_POPULATION = 1_000  # towns smaller than this are not offered as "did you mean"
+_WIDER_THAN_AREAS = frozenset({"continent", "macro_region", "historical", "country", "dependency"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class Theme:
 
 @dataclass(frozen=True)
 class ThemeMatch:
-    """A theme assigned to a section: its score and, in words, why."""
+    """A theme's score for a section and, in words, why (assigned when it reaches the threshold)."""
 
     theme_id: str
     score: float
@@ -106,11 +114,13 @@ def _places_named(name: str, gazetteer: Gazetteer, within=()) -> list:
         except KeyError:
             return []
     candidates = gazetteer.lookup(name)
-    if within:
-        inside = [p for p in candidates
-                  if any(area.covers(shapely.Point(p.lon, p.lat)) for area in within)]
-        candidates = inside or candidates
-    return sorted(candidates, key=lambda p: (_ANCHOR_RANK.get(p.kind, 5), -p.population, p.place_id))
+    inside = [p for p in candidates if any(area.covers(shapely.Point(p.lon, p.lat)) for area in within)]
+    # Else the places called so in their own name: "Goris" is the Armenian town, not Gori
+    # (Georgia), which merely lists it among its spellings. "Stepanakert", by which only
+    # Khankendi is called, still finds Khankendi.
+    own = [p for p in candidates if fold_name(p.name) == fold_name(name)]
+    return sorted(inside or own or candidates,
+                  key=lambda p: (_ANCHOR_RANK.get(p.kind, 5), -p.population, p.place_id))
 
 
 def _keyword_pattern(keywords: tuple[tuple[str, float], ...]) -> re.Pattern | None:
@@ -180,8 +190,8 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
         named = _places_named(str(name), gazetteer, within=[geometry for _, geometry in areas])
         if not named:
             raise _fail(path, source, f'"{name}"',
-                        f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer",
-                        theme_id, "places")
+                        f"theme {theme_id!r}: anchor place {name!r} is not in the gazetteer; "
+                        + _closest_names_hint(str(name), gazetteer), theme_id, "places")
         places.append((str(name), frozenset(p.place_id for p in named)))
     keyword_pairs = tuple(sorted((str(k), float(w)) for k, w in keywords.items()))
     return Theme(
@@ -192,14 +202,67 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
     )
 
 
-def _area_label(area: str) -> str:
+def _closest_names_hint(name: str, gazetteer: Gazetteer) -> str:
+    """ "did you mean ..." with up to three gazetteer names spelt most like ``name``."""
+    wanted = fold_name(name)
+    table = gazetteer.table
+    # Provinces, regions and towns of some size: a theme's anchor is rarely a hamlet.
+    known = table[(table["kind"] != "city") | (table["population"] >= _HINT_MIN_POPULATION)]
+    by_fold: dict[str, tuple] = {}
+    for row in known.itertuples(index=False):
+        folded = fold_name(row.name)
+        if folded[:1] == wanted[:1]:
+            by_fold.setdefault(folded, (row.name, row.kind, row.country_code, row.place_id))
+    close = difflib.get_close_matches(wanted, sorted(by_fold), n=3, cutoff=0.75)
+    if not close:
+        return "check the spelling, or give a place id such as \"gn:1221092\""
+    described = [f"{n!r} ({kind}{', ' + cc if cc else ''}, {pid})"
+                 for n, kind, cc, pid in (by_fold[c] for c in close)]
+    return "did you mean " + " or ".join(described) + "?"
+
+
+def _area_label(area) -> str:
+    """How a reason names the area: the region's or file's name, or what kind of polygon it is."""
+    if isinstance(area, dict) or str(area).lstrip().startswith("{"):
+        return "GeoJSON polygon"
     return "polygon" if _WKT_START.match(str(area)) else str(area)
 
 
+def _geojson_area(path: Path, source: str, theme_id: str, area) -> object:
+    """A GeoJSON geometry or feature, given inline (a TOML table or a JSON string) or as a
+    ``.geojson`` file next to the theme file (all its features, merged)."""
+    where = area if isinstance(area, str) else "type"
+    try:
+        if isinstance(area, str) and area.lower().endswith((".geojson", ".json")):
+            data = json.loads((path.parent / area).read_text(encoding="utf-8"))
+        else:
+            data = json.loads(area) if isinstance(area, str) else area
+        features = data["features"] if data.get("type") == "FeatureCollection" else [data]
+        parts = [shapely.geometry.shape(f["geometry"] if f.get("type") == "Feature" else f)
+                 for f in features]
+        geometry = shapely.union_all(parts)
+    except OSError as error:
+        raise _fail(path, source, where, f"theme {theme_id!r}: area file {area!r} cannot be read "
+                    f"({error.strerror}); give a path relative to the theme file", theme_id, "areas") from error
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ShapelyError) as error:
+        raise _fail(path, source, where, f"theme {theme_id!r}: broken GeoJSON area ({error}); "
+                    "write a Polygon or MultiPolygon geometry, e.g. {type = \"Polygon\", "
+                    "coordinates = [[[lon, lat], ...]]}", theme_id, "areas") from error
+    if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
+        reason = shapely.is_valid_reason(geometry) if geometry.geom_type.endswith("Polygon") else \
+            f"a {geometry.geom_type}, not a polygon"
+        raise _fail(path, source, where, f"theme {theme_id!r}: the GeoJSON area is not a valid "
+                    f"polygon ({reason})", theme_id, "areas")
+    return geometry
+
+
 def _area_geometry(path, source, theme_id, area, gazetteer):
+    if isinstance(area, dict) or isinstance(area, str) and (
+            area.lstrip().startswith("{") or area.lower().endswith((".geojson", ".json"))):
+        return _geojson_area(path, source, theme_id, area)
     if not isinstance(area, str):
-        raise _fail(path, source, "areas", f"theme {theme_id!r}: each area must be a string",
-                    theme_id)
+        raise _fail(path, source, "areas", f"theme {theme_id!r}: each area must be a region name, "
+                    "a WKT polygon or a GeoJSON polygon", theme_id)
     if _WKT_START.match(area):
         try:
             geometry = shapely.from_wkt(area)
@@ -221,11 +284,14 @@ def _area_geometry(path, source, theme_id, area, gazetteer):
     return gazetteer.geometry(place.place_id)
 
 
-def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> list[ThemeMatch]:
-    """The themes a section with ``text`` and ``mentions`` belongs to, with score and reason."""
+def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> list[ThemeMatch]:
+    """Every theme's score for a section with ``text`` and ``mentions``, with the reason,
+    whether or not it reaches the threshold (``geomap themes check`` shows near misses)."""
     folded = text.casefold()
     places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
-    matches = []
+    # A country's point inside an area says nothing: Tajikistan's lies in Gorno-Badakhshan.
+    local = {pid: m for pid, m in places.items() if m.place.kind not in _WIDER_THAN_AREAS}
+    scored = []
     for theme in themes:
         score, reasons = 0.0, []
         if theme._keyword_pattern is not None:
@@ -243,7 +309,7 @@ def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> li
             reasons.append("places " + ", ".join(anchors))
         in_area, described = set(), []
         for label, geometry in theme.areas:
-            inside = {m.place.place_id: m.place.name for m in places.values()
+            inside = {m.place.place_id: m.place.name for m in local.values()
                       if geometry.covers(shapely.Point(m.place.lon, m.place.lat))}
             if inside:
                 in_area |= inside.keys()
@@ -251,6 +317,15 @@ def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> li
         if in_area:
             score += theme.area_weight * len(in_area)
             reasons.append("in areas " + "; ".join(described))
-        if score >= theme.threshold and score > 0:
-            matches.append(ThemeMatch(theme.id, round(score, 3), "; ".join(reasons)))
-    return matches
+        scored.append(ThemeMatch(theme.id, round(score, 3), "; ".join(reasons)))
+    return scored
+
+
+def passes(theme: Theme, match: ThemeMatch) -> bool:
+    """True when ``match``'s score puts its section in ``theme``."""
+    return match.score >= theme.threshold and match.score > 0
+
+
+def assign_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> list[ThemeMatch]:
+    """The themes a section with ``text`` and ``mentions`` belongs to, with score and reason."""
+    return [m for theme, m in zip(themes, score_themes(themes, text, mentions)) if passes(theme, m)]
