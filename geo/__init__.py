@@ -8,14 +8,14 @@ from .corpus import read_corpus, sample_corpus_path
 from .document import Article, Document, Section
 from .exc import CorpusError, GeomapError, OutputError, ThemeError
 from .pipeline import CorpusResult, geoparse_documents
-from .places import places_frame
+from .places import PLACE_COLUMNS, places_frame
 from .render import build_map, render_html
 from .table import MENTION_COLUMNS
 from .themes import Theme, ThemeMatch, assign_themes, default_themes_path, load_themes
 
 __all__ = [
     "Article", "CorpusError", "CorpusResult", "Document", "GeomapError", "MENTION_COLUMNS",
-    "OutputError", "Section", "Theme", "ThemeError", "ThemeMatch", "__version__", "assign_themes",
+    "OutputError", "PLACE_COLUMNS", "Section", "Theme", "ThemeError", "ThemeMatch", "__version__", "assign_themes",
     "build_map", "default_themes_path", "geoparse_documents", "load_themes", "places_frame",
     "read_corpus", "render_html", "sample_corpus_path",
 ]

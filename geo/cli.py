@@ -116,8 +116,9 @@ def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, quiet, **opti
 
     Reads .txt, .md, .html/.htm pages and .csv, .tsv, .jsonl, .parquet tables
     (one article per row). Writes OUT/index.html (a layer per theme),
-    OUT/<theme-id>.html, OUT/mentions.csv, OUT/mentions.geojson and
-    OUT/errors.csv (inputs that could not be read), then prints a summary.
+    OUT/<theme-id>.html, the mentions and places tables as .csv, .geojson and
+    GeoParquet .parquet, and OUT/errors.csv (inputs that could not be read),
+    then prints a summary.
     """
     geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
                                        progress=not quiet, read_options=_read_options(options))

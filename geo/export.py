@@ -1,4 +1,4 @@
-"""Write the mentions table for other tools: CSV, GeoJSON and Parquet, each atomically."""
+"""Write the mentions and places tables for other tools: CSV, GeoJSON and GeoParquet, each atomically."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .exc import OutputError
+from .geoparquet import geoparquet_bytes
 
 __all__ = ["write_atomic", "write_csv", "write_geojson", "write_parquet", "geojson_text", "json_record"]
 
@@ -39,12 +40,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """The table as Parquet (zstd), dtypes kept."""
-    import io
+    """The table as GeoParquet 1.0.0: its columns and dtypes, plus point ``geometry`` (OGC:CRS84).
 
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, compression="zstd")
-    write_atomic(path, buffer.getvalue())
+    See :mod:`geo.geoparquet`.
+    """
+    write_atomic(path, geoparquet_bytes(frame))
 
 
 def _json_value(value):
@@ -63,7 +63,13 @@ def json_record(record: dict) -> dict:
 
 
 def geojson_text(frame: pd.DataFrame) -> str:
-    """A GeoJSON FeatureCollection of points, one feature per row, other columns as properties."""
+    """An RFC 7946 FeatureCollection of points, one feature per row, other columns as properties.
+
+    >>> text = geojson_text(pd.DataFrame({"name": ["Jermuk"], "lat": [39.84], "lon": [45.67]}))
+    >>> feature = json.loads(text)["features"][0]
+    >>> feature["geometry"], feature["properties"]
+    ({'type': 'Point', 'coordinates': [45.67, 39.84]}, {'name': 'Jermuk'})
+    """
     properties = [c for c in frame.columns if c not in ("lat", "lon")]
     features = []
     for record in frame.to_dict("records"):

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["UNTHEMED", "explode_themes", "places_frame"]
+__all__ = ["PLACE_COLUMNS", "UNTHEMED", "explode_themes", "places_frame"]
 
 #: The theme id of mentions whose section belongs to no theme.
 UNTHEMED = "unthemed"
+
+#: Column -> (pandas dtype, meaning) of :func:`places_frame`, in the order of every export.
+PLACE_COLUMNS = {
+    "theme": ("string", f"theme id, or '{UNTHEMED}' for mentions in sections of no theme"),
+    "place_id": ("string", "gazetteer id of the place"),
+    "place_name": ("string", "canonical name of the place"),
+    "kind": ("string", "kind of place: country, admin1, admin2, city, water, corridor..."),
+    "country_code": ("string", "ISO 3166-1 alpha-2 code, empty for multi-country places"),
+    "lat": ("float64", "latitude of the place's representative point (WGS84)"),
+    "lon": ("float64", "longitude of the place's representative point (WGS84)"),
+    "mentions": ("int64", "mentions of the place in sections of the theme"),
+    "articles": ("int64", "distinct articles with at least one of those mentions"),
+    "first_date": ("string", "earliest date of those articles, ISO YYYY-MM-DD, or empty if none is dated"),
+    "last_date": ("string", "latest date of those articles, ISO YYYY-MM-DD, or empty if none is dated"),
+}
 
 
 def explode_themes(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -21,9 +36,9 @@ def explode_themes(mentions: pd.DataFrame) -> pd.DataFrame:
 def places_frame(mentions: pd.DataFrame) -> pd.DataFrame:
     """Per place and theme: mention count, article count, first and last date.
 
-    Columns: ``theme, place_id, place_name, kind, country_code, lat, lon,
-    mentions, articles, first_date, last_date``; sorted by theme, then most
-    mentioned first.
+    A mention with several themes counts once for each. Columns and dtypes are
+    :data:`PLACE_COLUMNS`; rows are sorted by theme, then most mentioned first,
+    then by place id.
     """
     themed = explode_themes(mentions)
     themed["article_key"] = themed["doc_id"] + "#" + themed["article"].astype("string")
@@ -37,5 +52,7 @@ def places_frame(mentions: pd.DataFrame) -> pd.DataFrame:
         first_date=("dated", "min"), last_date=("dated", "max"),
     ).reset_index()
     frame[["first_date", "last_date"]] = frame[["first_date", "last_date"]].fillna("")
+    dtypes = {column: dtype for column, (dtype, _) in PLACE_COLUMNS.items()}
+    frame = frame[list(PLACE_COLUMNS)].astype(dtypes)
     frame = frame.sort_values(["theme", "mentions", "place_id"], ascending=[True, False, True])
     return frame.reset_index(drop=True)

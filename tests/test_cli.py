@@ -46,7 +46,8 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([
-        "index.html", "mentions.csv", "mentions.geojson", "errors.csv", "tajik-afghan-border.html",
+        "index.html", "mentions.csv", "mentions.geojson", "mentions.parquet", "places.csv",
+        "places.geojson", "places.parquet", "errors.csv", "tajik-afghan-border.html",
         "kyrgyz-tajik-border.html", "armenia-azerbaijan.html", "iran-syunik.html",
         "crocus-migrants.html", "greece-turkey-aegean.html",
     ])
