@@ -114,6 +114,10 @@ _POSITION_WORDS = frozenset(
     "north-east north-west south-east south-west upper lower interior capital coast coastal "
     "highlands lowlands islands lakes".split()
 )
+# Unsure names support each other's top readings that lie this close (see _add_mutual_support).
+_MUTUAL_TOP = 3
+_MUTUAL_KM = 150.0
+_MUTUAL_BONUS = 1.5
 # A sure town this size or larger lends its country to the other names (a hamlet does not).
 _COUNTRY_ANCHOR_POPULATION = 10_000
 
@@ -428,6 +432,7 @@ class ContextResolver:
         sure = [(span.key, cands[0]) for span in spans for cands in [candidates[id(span)]]
                 if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
         self._add_hierarchy(spans, candidates, sure)
+        self._add_mutual_support(spans, candidates, {key for key, _ in sure})
         # A hamlet named once ("Gotham") does not make its whole country the article's subject.
         national = [(key, a) for key, a in sure if a.country_code
                     and (a.kind != "city" or self._population[a.row] >= _COUNTRY_ANCHOR_POPULATION)]
@@ -467,6 +472,28 @@ class ContextResolver:
                     cand.score += 2.5 * math.exp(-nearest[i] / 250)
                     cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
                     cand.supported = True
+
+    def _add_mutual_support(self, spans: list[Span], candidates: dict[int, list[Candidate]],
+                            sure_keys: set[str]) -> None:
+        """Two unsure names with readings close together support those readings: in "from
+        Goris to Jermuk" neither is sure alone, but the Armenian towns are 60 km apart."""
+        unsure = {}
+        for span in spans:
+            cands = candidates[id(span)]
+            if len(cands) > 1 and span.key not in sure_keys:
+                unsure.setdefault(span.key, cands[:_MUTUAL_TOP])
+        if len(unsure) < 2:
+            return
+        for key, cands in unsure.items():
+            rivals = [c for other, others in unsure.items() if other != key for c in others]
+            nearest = _distance_matrix_km(cands, np.array([c.lat for c in rivals]),
+                                          np.array([c.lon for c in rivals])).min(axis=1)
+            for cand, km in zip(cands, nearest):
+                if km < _MUTUAL_KM:
+                    cand.score += _MUTUAL_BONUS * math.exp(-km / _MUTUAL_KM)
+                    cand.reasons.append(f"{km:.0f} km from a reading of another name in the text")
+        for cands in candidates.values():
+            cands.sort(key=lambda c: (-c.score, c.row))
 
     def _add_hierarchy(self, spans: list[Span], candidates: dict[int, list[Candidate]],
                        sure: list[tuple[str, Candidate]]) -> None:

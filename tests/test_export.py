@@ -66,7 +66,7 @@ def awkward(gazetteer, parser, tmp_path_factory):
         "# Обстрел Джермука\n\nСнаряды упали на Джермук и Горис, у азербайджанских позиций.\n",
         encoding="utf-8")
     (corpus / "rows.csv").write_text(
-        'title,text\n"Two lines,\none title","Buses run again from Goris to Jermuk, the spa town."\n',
+        'title,text\n"Two lines,\none title","Buses run again from Kapan to Meghri, near the border."\n',
         encoding="utf-8")
     out = tmp_path_factory.mktemp("awkward")
     return (out, *_build(corpus, gazetteer, parser, out))
