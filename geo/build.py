@@ -2,27 +2,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from gazetteer import Gazetteer
 
+from .assets import inline_assets
+from .embed import embed_fragment, iframe_snippet
 from .export import write_atomic, write_csv, write_geojson, write_parquet
+from .index_page import index_html
 from .places import places_frame
 from .problems import InputProblem, problems_csv
 from .render import build_map, render_html
 from .themes import Theme
 
-__all__ = ["TABLE_FORMATS", "build_outputs"]
+__all__ = ["COMBINED_MAP", "MapOptions", "TABLE_FORMATS", "build_outputs"]
 
 #: File suffix -> writer, in the order each table is written.
 TABLE_FORMATS = {"csv": write_csv, "geojson": write_geojson, "parquet": write_parquet}
+#: The map with every theme as a layer (``index.html`` lists it and the theme maps).
+COMBINED_MAP = "combined.html"
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How the maps are written.
+
+    ``self_contained`` inlines Leaflet (no network but for tiles); ``embed``
+    also writes ``<map>.fragment.html`` (to include in a page) and
+    ``<map>.iframe.html`` (an iframe snippet) beside each map; ``choropleth``
+    ("country" or "admin1") adds a hidden layer of mentions per area.
+    """
+
+    self_contained: bool = False
+    embed: bool = False
+    choropleth: str | None = None
+
+
+def _write_map(fmap, path: Path, title: str, options: MapOptions) -> list[Path]:
+    html = render_html(fmap, prefix=path.stem)
+    if options.self_contained:
+        html = inline_assets(html)
+    write_atomic(path, html)
+    written = [path]
+    if options.embed:
+        fragment = embed_fragment(fmap, self_contained=options.self_contained)
+        for suffix, text in ((".fragment.html", fragment),
+                             (".iframe.html", iframe_snippet(path.name, title=title) + "\n")):
+            extra = path.with_name(path.stem + suffix)
+            write_atomic(extra, text)
+            written.append(extra)
+    return written
 
 
 def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer,
-                  out_dir: Path, problems: list[InputProblem] = ()) -> list[Path]:
-    """Write the maps, the mentions and places tables and ``errors.csv`` into ``out_dir``.
+                  out_dir: Path, problems: list[InputProblem] = (),
+                  options: MapOptions = MapOptions()) -> list[Path]:
+    """Write the maps, the index page, the mentions and places tables and ``errors.csv``.
 
     Parameters
     ----------
@@ -34,32 +72,42 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
         Created if missing; files of the same names are replaced atomically.
     problems
         Input problems, one row each in ``errors.csv`` (a header only when there was none).
+    options
+        Self-contained maps, embedding snippets, a choropleth layer.
 
     Returns
     -------
     list of Path
-        The files written, always in this order: ``index.html`` (all themes),
-        ``<theme-id>.html`` per theme in the order of ``themes``, then
-        ``mentions.csv``, ``mentions.geojson``, ``mentions.parquet``,
+        The files written, always in this order: ``combined.html`` (every theme
+        as a layer), ``<theme-id>.html`` per theme in the order of ``themes``
+        (each followed by its ``.fragment.html`` and ``.iframe.html`` with
+        ``embed``), ``mentions.csv``, ``mentions.geojson``, ``mentions.parquet``,
         ``places.csv``, ``places.geojson``, ``places.parquet`` (the table of
-        :func:`geo.places.places_frame`) and ``errors.csv``. The Parquet files
-        are GeoParquet 1.0.0. The same input gives the same bytes.
+        :func:`geo.places.places_frame`), ``errors.csv`` and ``index.html``. The
+        Parquet files are GeoParquet 1.0.0. The same input gives the same bytes.
     """
     out_dir = Path(out_dir)
-    written = []
-    combined = build_map(mentions, themes, gazetteer, title="geomap: all themes")
-    pages = [(out_dir / "index.html", combined)]
+    written: list[Path] = []
+    combined = build_map(mentions, themes, gazetteer, title="geomap: all themes",
+                         choropleth=options.choropleth)
+    written += _write_map(combined, out_dir / COMBINED_MAP, "geomap: all themes", options)
+    theme_pages = {}
     for theme in themes:
-        pages.append((out_dir / f"{theme.id}.html",
-                      build_map(mentions, themes, gazetteer, title=theme.title, only_theme=theme.id)))
-    for path, fmap in pages:
-        write_atomic(path, render_html(fmap))
-        written.append(path)
+        fmap = build_map(mentions, themes, gazetteer, title=theme.title, only_theme=theme.id,
+                         choropleth=options.choropleth)
+        written += _write_map(fmap, out_dir / f"{theme.id}.html", theme.title, options)
+        theme_pages[theme.id] = f"{theme.id}.html"
+    tables = []
     for name, table in (("mentions", mentions), ("places", places_frame(mentions))):
         for suffix, write in TABLE_FORMATS.items():
             path = out_dir / f"{name}.{suffix}"
             write(table, path)
             written.append(path)
+            tables.append(path.name)
     write_atomic(out_dir / "errors.csv", problems_csv(list(problems)))
     written.append(out_dir / "errors.csv")
+    write_atomic(out_dir / "index.html", index_html(
+        mentions, themes, title="geomap", combined=COMBINED_MAP, theme_pages=theme_pages,
+        tables=tables, problems=len(problems)))
+    written.append(out_dir / "index.html")
     return written

@@ -12,7 +12,7 @@ import click
 from gazetteer import Gazetteer, GazetteerError, Geoparser, read_user_places
 
 from ._version import __version__
-from .build import build_outputs
+from .build import MapOptions, build_outputs
 from .corpus import ReadOptions, read_corpus, sample_corpus_path
 from .exc import CorpusError, GeomapError
 from .export import json_record
@@ -109,20 +109,30 @@ def main():
               show_default=True, help="Folder to write the maps and tables into.")
 @_demonyms_option
 @_input_options
+@click.option("--self-contained", is_flag=True,
+              help="Inline Leaflet into each map, so it opens with no network but for map tiles.")
+@click.option("--embed", is_flag=True,
+              help="Also write <map>.fragment.html (to include in a page) and <map>.iframe.html "
+                   "(an iframe snippet) beside each map.")
+@click.option("--choropleth", type=click.Choice(["country", "admin1"]), default=None,
+              help="Add a hidden layer shading countries (or provinces) by their mentions.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors and input problems.")
 @_errors_as_one_line
-def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, quiet, **options):
+def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, self_contained, embed, choropleth,
+          quiet, **options):
     """Read CORPUS (files, folders or tables; default: the bundled sample) and write maps and tables.
 
     Reads .txt, .md, .html/.htm pages and .csv, .tsv, .jsonl, .parquet tables
-    (one article per row). Writes OUT/index.html (a layer per theme),
-    OUT/<theme-id>.html, the mentions and places tables as .csv, .geojson and
-    GeoParquet .parquet, and OUT/errors.csv (inputs that could not be read),
-    then prints a summary.
+    (one article per row). Writes OUT/index.html (the maps and counts per
+    theme), OUT/combined.html (a layer per theme), OUT/<theme-id>.html, the
+    mentions and places tables as .csv, .geojson and GeoParquet .parquet, and
+    OUT/errors.csv (inputs that could not be read), then prints a summary.
     """
     geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
                                        progress=not quiet, read_options=_read_options(options))
-    written = build_outputs(result.mentions, themes, geoparser.gazetteer, out_dir, result.problems)
+    map_options = MapOptions(self_contained=self_contained, embed=embed, choropleth=choropleth)
+    written = build_outputs(result.mentions, themes, geoparser.gazetteer, out_dir, result.problems,
+                            map_options)
     if not quiet:
         click.echo(format_summary(result, themes, written, out_dir))
     elif result.problems:

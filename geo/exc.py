@@ -1,6 +1,6 @@
 """Errors raised by the geo package; the CLI turns each into one line and a non-zero exit."""
 
-__all__ = ["GeomapError", "CorpusError", "ThemeError", "OutputError"]
+__all__ = ["GeomapError", "AssetError", "CorpusError", "ThemeError", "OutputError"]
 
 
 class GeomapError(Exception):
@@ -17,3 +17,10 @@ class ThemeError(GeomapError, ValueError):
 
 class OutputError(GeomapError, OSError):
     """The output folder cannot be written."""
+
+
+class AssetError(GeomapError, ValueError):
+    """A map needs a script or stylesheet geomap cannot put inside the file.
+
+    The message names the URL, the package geomap reads its assets from and the fix.
+    """

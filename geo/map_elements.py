@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 from branca.element import MacroElement
 from jinja2 import Template
 
 from .escape import escape_text
+from .map_data import json_for_html
 
-__all__ = ["MapTitle"]
+__all__ = ["MapTitle", "ThemeLayers"]
+
+
+def _static(name: str) -> str:
+    return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
 
 
 class MapTitle(MacroElement):
-    """A title box with a legend of theme colours, top left of the map.
+    """A title box with a legend of theme colours, a Leaflet control at the top left.
 
     Parameters
     ----------
@@ -24,15 +31,20 @@ class MapTitle(MacroElement):
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <div class="geomap-title" style="position:absolute;top:10px;left:50px;z-index:1000;
-             background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;
-             font:13px/1.4 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:40%">
-          <div style="font-weight:600;font-size:15px">{{ this.title }}</div>
+        <div id="{{ this.get_name() }}" class="geomap-control geomap-legend">
+          <div class="geomap-legend-title">{{ this.title }}</div>
           {% for label, colour in this.legend %}
-          <div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;
-               background:{{ colour }};margin-right:6px"></span>{{ label }}</div>
+          <div><span class="geomap-dot" style="background:{{ colour }}"></span>{{ label }}</div>
           {% endfor %}
         </div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var box = document.getElementById({{ this.get_name()|tojson }});
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () { return box; };
+            control.addTo({{ this._parent.get_name() }});
+        })();
         {% endmacro %}
         """
     )
@@ -43,3 +55,48 @@ class MapTitle(MacroElement):
         self.title = escape_text(title)
         # Colours come from validated theme files (#rgb / #rrggbb); labels are text.
         self.legend = [(escape_text(label), colour) for label, colour in legend]
+
+
+class ThemeLayers(MacroElement):
+    """The theme layers' places, drawn in the browser from one compact data array.
+
+    Parameters
+    ----------
+    data : dict
+        :func:`geo.map_data.map_data` of the map; its ``layers`` match ``groups``.
+    groups : list of folium.FeatureGroup
+        One (empty) feature group per data layer: what the layer control toggles.
+    tiles : str
+        Tile URL template for the minimap ("" for none).
+
+    The runtime (``geo/static/geomap.js``) and its stylesheet are inlined, so the
+    map needs no asset beyond Leaflet itself.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        Geomap.draw({{ this._parent.get_name() }}, {{ (this.get_name() ~ "_data")|tojson }},
+            [{% for group in this.groups %}{{ group.get_name() }}{{ "," if not loop.last }}{% endfor %}],
+            {{ {"name": this._parent.get_name(), "tiles": this.tiles, "minimap": this.tiles != ""}|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, groups: list, tiles: str = ""):
+        super().__init__()
+        self._name = "ThemeLayers"
+        if len(groups) != len(data["layers"]):
+            raise ValueError(f"{len(data['layers'])} data layers but {len(groups)} feature groups")
+        self.json = json_for_html(data)
+        self.groups = groups
+        self.tiles = tiles
+        self.js = _static("geomap.js").replace("</script", "<\\/script")
+        self.css = _static("geomap.css")

@@ -1,29 +1,34 @@
-"""Folium maps of the mentions: one overlay layer per theme, one marker per place.
+"""Folium maps of the mentions: one overlay layer per theme, one mark per place.
 
 Mentions are grouped per (theme, place): a place named 40 times in a theme is
-one circle sized by that count whose popup lists the articles. Places with a
-shape (provinces, districts, disputed areas, seas, regions) are drawn as light
-polygons and corridors as lines, so "Khatlon Province" shows as the province,
-not as a pin in its middle.
+one canvas circle sized by that count whose popup lists the articles. Places
+with a shape (provinces, districts, disputed areas, seas, regions) are drawn
+as light polygons and corridors as lines, so "Khatlon Province" shows as the
+province, not as a pin in its middle. The places are drawn in the browser from
+one compact data array (:mod:`geo.map_data`, ``geo/static/geomap.js``), which
+keeps 100,000 mentions to a few MB.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import folium
 import pandas as pd
 from branca.element import Element
 
-from gazetteer import LINE_KINDS, Gazetteer
+from gazetteer import Gazetteer
 
-from .escape import escape_text, safe_url
-from .map_elements import MapTitle
+from .assets import lean_assets
+from .escape import escape_text
+from .map_data import map_data
+from .map_elements import MapTitle, ThemeLayers
 from .places import UNTHEMED, explode_themes
 from .themes import Theme
 
-__all__ = ["ATTRIBUTION", "build_map", "render_html"]
+__all__ = ["ATTRIBUTION", "build_map", "map_prefix", "render_html"]
 
 ATTRIBUTION = (
     'Tiles &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -34,97 +39,49 @@ ATTRIBUTION = (
 )
 _TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _UNTHEMED_COLOUR = "#777777"
-_ARTICLES_PER_POPUP = 25
-# Drawn as their shape: a mention of "Khatlon Province" is the province, not a pin in it.
-# Countries and larger stay points: a shaded Russia would cover every other layer.
-_SHAPE_KINDS = frozenset({"admin1", "admin2", "disputed", "macro_region", "water", "physical",
-                          "island"}) | LINE_KINDS
-_SNIPPETS_PER_ARTICLE = 3
+_CHOROPLETH_LEVELS = ("country", "admin1")
 
 
-def _popup_html(group: pd.DataFrame) -> str:
-    """Place, kind and country, then each article with its sentence, matched words in bold."""
-    first = group.iloc[0]
-    country = f", {escape_text(first['country_code'])}" if first["country_code"] else ""
-    parts = [f"<b>{escape_text(first['place_name'])}</b> <small>({escape_text(first['kind'])}"
-             f"{country}) · {len(group)} mention{'s' if len(group) != 1 else ''}</small>"]
-    articles = group.groupby(["doc_id", "article"], sort=False)
-    for count, ((_, _), rows) in enumerate(articles):
-        if count == _ARTICLES_PER_POPUP:
-            parts.append(f"<p><i>and {articles.ngroups - count} more articles</i></p>")
-            break
-        head = rows.iloc[0]
-        title = escape_text(head["title"] or head["doc_id"])
-        url = safe_url(head["url"])
-        if url:
-            title = f'<a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-        meta = " · ".join(escape_text(v) for v in (head["date"], head["source"]) if v)
-        snippets = []
-        for _, row in rows.drop_duplicates("snippet").head(_SNIPPETS_PER_ARTICLE).iterrows():
-            snippets.append(_highlight(row["snippet"], row["surface"]))
-        parts.append(f"<p style='margin:6px 0'>{title}<br><small>{meta}</small><br>"
-                     + "<br>".join(f"“{s}”" for s in snippets) + "</p>")
-    return "<div style='max-height:300px;overflow:auto'>" + "".join(parts) + "</div>"
-
-
-def _highlight(snippet: str, surface: str) -> str:
-    """``snippet`` escaped, with the first occurrence of ``surface`` in bold."""
-    index = snippet.find(surface)
-    if index < 0:
-        return escape_text(snippet)
-    return (escape_text(snippet[:index]) + "<b>" + escape_text(surface) + "</b>"
-            + escape_text(snippet[index + len(surface):]))
-
-
-def _add_place(layer, group: pd.DataFrame, colour: str, gazetteer: Gazetteer) -> None:
-    first = group.iloc[0]
-    count = len(group)
-    popup = folium.Popup(_popup_html(group), max_width=420)
-    tooltip = folium.Tooltip(f"{escape_text(first['place_name'])} ({count})")
-    place_id, kind = first["place_id"], first["kind"]
-    if kind in _SHAPE_KINDS and gazetteer.has_shape(place_id):
-        geometry = gazetteer.geometry(place_id)
-        line = kind in LINE_KINDS
-        style = {"color": colour, "weight": 4 if line else 1.5, "opacity": 0.8,
-                 "fillColor": colour, "fillOpacity": 0.0 if line else 0.12}
-        shape = folium.GeoJson(geometry.__geo_interface__, style_function=lambda _, s=style: s,
-                               highlight_function=None, control=False)
-        shape.add_child(popup)
-        shape.add_child(tooltip)
-        shape.add_to(layer)
-        return
-    folium.CircleMarker(
-        location=[float(first["lat"]), float(first["lon"])],
-        radius=round(4 + 3 * math.sqrt(count), 1), color=colour, weight=1.5,
-        fill=True, fill_color=colour, fill_opacity=0.6, popup=popup, tooltip=tooltip,
-    ).add_to(layer)
+def _layers(themes: list[Theme], only_theme: str | None) -> list[tuple[str, str, str, bool]]:
+    """(layer id, label, colour, shown at start) of each overlay."""
+    layers = [(t.id, t.title, t.colour, True) for t in themes]
+    if only_theme is not None:
+        return [layer for layer in layers if layer[0] == only_theme]
+    return layers + [(UNTHEMED, "Unthemed", _UNTHEMED_COLOUR, False)]
 
 
 def build_map(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer, *,
-              title: str = "geomap", only_theme: str | None = None) -> folium.Map:
+              title: str = "geomap", only_theme: str | None = None,
+              choropleth: str | None = None) -> folium.Map:
     """A map of ``mentions``: an overlay per theme (or only ``only_theme``) with a layer control.
 
-    The unthemed layer is included, hidden by default, on the combined map.
+    Each overlay holds one canvas circle per place sized by its mentions (regions as light
+    polygons, corridors as lines) whose popup lists every article naming it; the unthemed
+    layer is included, hidden, on the combined map. ``choropleth`` ("country" or "admin1")
+    adds a hidden layer shading each country or province by its mentions.
     """
+    if choropleth not in (None, *_CHOROPLETH_LEVELS):
+        raise ValueError(f"choropleth {choropleth!r}; expected one of {_CHOROPLETH_LEVELS}")
     themed = explode_themes(mentions)
-    layers = [(t.id, t.title, t.colour, True) for t in themes]
-    if only_theme is not None:
-        layers = [layer for layer in layers if layer[0] == only_theme]
-    else:
-        layers.append((UNTHEMED, "Unthemed", _UNTHEMED_COLOUR, False))
+    layers = _layers(themes, only_theme)
     shown = themed[themed["theme"].isin([layer[0] for layer in layers])]
     fmap = folium.Map(location=[30.0, 50.0], zoom_start=3, tiles=None, max_zoom=18,
                       control_scale=True, prefer_canvas=True)
+    lean_assets(fmap)
     folium.TileLayer(_TILES, attr=ATTRIBUTION, name="OpenStreetMap", control=False,
                      max_zoom=18).add_to(fmap)
+    groups, data_layers = [], []
     for theme_id, label, colour, show in layers:
         rows = shown[shown["theme"] == theme_id]
-        layer = folium.FeatureGroup(name=escape_text(f"{label} ({len(rows)})"), show=show)
-        for _, group in rows.groupby("place_id", sort=True):
-            _add_place(layer, group.sort_values(["doc_id", "article", "start"]), colour, gazetteer)
-        layer.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+        group = folium.FeatureGroup(name=escape_text(f"{label} ({len(rows)})"), show=show)
+        group.add_to(fmap)
+        groups.append(group)
+        data_layers.append((theme_id, colour, rows))
+    if choropleth:
+        _choropleth(mentions, gazetteer, choropleth).add_to(fmap)
     MapTitle(title, [(label, colour) for _, label, colour, _ in layers]).add_to(fmap)
+    ThemeLayers(map_data(data_layers, gazetteer), groups, tiles=_TILES).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
     if len(shown):
         south, north = float(shown["lat"].min()), float(shown["lat"].max())
         west, east = float(shown["lon"].min()), float(shown["lon"].max())
@@ -132,8 +89,33 @@ def build_map(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer,
     return fmap
 
 
-def _deterministic_ids(root: Element) -> None:
-    """Replace folium's random element ids by a counter, so the same input gives the same bytes."""
+def _choropleth(mentions: pd.DataFrame, gazetteer: Gazetteer, level: str) -> folium.FeatureGroup:
+    """A hidden layer shading each country (or province) by how often it or a place in it is named."""
+    counts: dict[str, int] = {}
+    for place_id, n in mentions["place_id"].value_counts(sort=False).items():
+        for area in [gazetteer.get(place_id), *gazetteer.ancestors(place_id)]:
+            if area.kind == level:
+                counts[area.place_id] = counts.get(area.place_id, 0) + int(n)
+                break
+    group = folium.FeatureGroup(name=f"Mentions per {'country' if level == 'country' else 'province'}",
+                                show=False)
+    top = max(counts.values(), default=1)
+    for area_id in sorted(counts):
+        if not gazetteer.has_shape(area_id):
+            continue
+        share = math.log1p(counts[area_id]) / math.log1p(top)
+        style = {"color": "#444444", "weight": 0.5, "fillColor": "#b2182b",
+                 "fillOpacity": round(0.1 + 0.6 * share, 3)}
+        shape = folium.GeoJson(gazetteer.geometry(area_id).__geo_interface__,
+                               style_function=lambda _, s=style: s, control=False)
+        folium.Tooltip(escape_text(f"{gazetteer.get(area_id).name}: {counts[area_id]} mentions")).add_to(shape)
+        shape.add_to(group)
+    return group
+
+
+def _deterministic_ids(root: Element, prefix: str) -> None:
+    """Replace folium's random element ids by ``prefix`` and a counter, so the same input gives
+    the same bytes and two maps of different prefixes can share one page."""
     counter = itertools.count()
     seen = set()
 
@@ -141,7 +123,7 @@ def _deterministic_ids(root: Element) -> None:
         if id(element) in seen:
             return
         seen.add(id(element))
-        element._id = f"{next(counter):06d}"
+        element._id = f"{prefix}_{next(counter):04d}"
         renamed = {}
         for key, child in element._children.items():
             keyed_by_name = key == child.get_name()
@@ -155,8 +137,17 @@ def _deterministic_ids(root: Element) -> None:
     visit(root)
 
 
-def render_html(fmap: folium.Map) -> str:
+def map_prefix(name: str) -> str:
+    """An element id prefix from a file or theme name: lowercase letters, digits and ``_``.
+
+    >>> map_prefix("armenia-azerbaijan")
+    'armenia_azerbaijan'
+    """
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "map"
+
+
+def render_html(fmap: folium.Map, prefix: str = "map") -> str:
     """The standalone HTML page of ``fmap``, identical for identical input."""
     figure = fmap.get_root()
-    _deterministic_ids(figure)
+    _deterministic_ids(figure, map_prefix(prefix))
     return figure.render()

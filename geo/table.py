@@ -43,6 +43,7 @@ MENTION_COLUMNS = {
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“«]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=\S)")
 _SNIPPET_MAX = 400
+_HEADING_MARK = re.compile(r"[ \t]*#{1,6}[ \t]+")
 
 
 def snippet_around(text: str, start: int, end: int, lower: int = 0, upper: int | None = None) -> str:
@@ -59,6 +60,9 @@ def snippet_around(text: str, start: int, end: int, lower: int = 0, upper: int |
     sentence_end = following.start() if following else upper
     sentence_start = max(sentence_start, start - _SNIPPET_MAX // 2)
     sentence_end = min(sentence_end, end + _SNIPPET_MAX // 2)
+    heading = _HEADING_MARK.match(text, sentence_start, start)  # "# " of a Markdown headline
+    if heading:
+        sentence_start = heading.end()
     return " ".join(text[sentence_start:sentence_end].split())
 
 

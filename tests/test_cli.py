@@ -46,12 +46,12 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([
-        "index.html", "mentions.csv", "mentions.geojson", "mentions.parquet", "places.csv",
+        "index.html", "combined.html", "mentions.csv", "mentions.geojson", "mentions.parquet", "places.csv",
         "places.geojson", "places.parquet", "errors.csv", "tajik-afghan-border.html",
         "kyrgyz-tajik-border.html", "armenia-azerbaijan.html", "iran-syunik.html",
         "crocus-migrants.html", "greece-turkey-aegean.html",
     ])
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "combined.html").read_text(encoding="utf-8")
     # Layer names as the layer control shows them: JSON strings holding escaped HTML text.
     overlays = [html.unescape(json.loads(f'"{name}"'))
                 for name in re.findall(r'"([^"]+) \(\d+\)" : feature_group_', index)]

@@ -96,7 +96,8 @@ def _gdal_geojson(path, columns):
 
 def test_build_writes_maps_then_tables_then_errors(sample):
     out, themes, written, _ = sample
-    expected = ["index.html", *[f"{theme.id}.html" for theme in themes], *TABLE_FILES, "errors.csv"]
+    expected = ["combined.html", *[f"{theme.id}.html" for theme in themes], *TABLE_FILES, "errors.csv",
+                "index.html"]
     assert [path.name for path in written] == expected
     assert all(path.parent == out for path in written)
     assert sorted(path.name for path in out.iterdir()) == sorted(expected)

@@ -1,0 +1,323 @@
+/* geomap map runtime.
+ *
+ * Draws each theme layer from one compact data array (see geo/map_data.py): a canvas circle
+ * per place sized by its mentions, light polygons for regions, lines for corridors. Popups
+ * are built on click with DOM methods, so article text is only ever text, never markup or
+ * code. Adds a time filter, place search, a full-screen button and a minimap.
+ *
+ * Test hooks: window.geomap[<map variable>] = {featureCount(), openPlace(name), drawn}.
+ */
+(function () {
+  "use strict";
+  if (window.Geomap) { return; }
+
+  var SNIPPETS_PER_ARTICLE = 3;
+  var MAX_RADIUS = 40;
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(url || "") ? url : "";
+  }
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function radius(count) {
+    return Math.min(MAX_RADIUS, Math.round((4 + 3 * Math.sqrt(count)) * 10) / 10);
+  }
+
+  function Runtime(map, data, groups, options) {
+    this.map = map;
+    this.data = data;
+    this.groups = groups;
+    this.options = options;
+    this.range = ["", "\uffff"];
+    this.undated = true;
+    this.canvas = L.canvas({ padding: 0.5 });
+    this.marks = [];  // per layer: [{place, entries, layer, shown}]
+  }
+
+  Runtime.prototype.inRange = function (articleIndex) {
+    var date = this.data.articles[articleIndex][2];
+    if (!date) { return this.undated; }
+    return date >= this.range[0] && date <= this.range[1];
+  };
+
+  /* The mention entries of a mark still shown: [article, snippet, from, to] four at a time. */
+  Runtime.prototype.visibleEntries = function (mark) {
+    var shown = [];
+    for (var i = 0; i < mark.entries.length; i += 4) {
+      if (this.inRange(mark.entries[i])) { shown.push(mark.entries.slice(i, i + 4)); }
+    }
+    return shown;
+  };
+
+  Runtime.prototype.snippet = function (entry) {
+    var text = this.data.snippets[entry[1]];
+    var line = el("div", null, "geomap-snippet");
+    line.appendChild(document.createTextNode("\u201c" + text.slice(0, entry[2])));
+    line.appendChild(el("b", text.slice(entry[2], entry[3])));
+    line.appendChild(document.createTextNode(text.slice(entry[3]) + "\u201d"));
+    return line;
+  };
+
+  Runtime.prototype.popup = function (mark) {
+    var place = this.data.places[mark.place];
+    var entries = this.visibleEntries(mark);
+    var box = el("div", null, "geomap-popup");
+    var head = el("div", null, "geomap-popup-head");
+    head.appendChild(el("b", place[0]));
+    var kind = place[1] + (place[2] ? ", " + place[2] : "");
+    head.appendChild(el("small", " (" + kind + ") \u00b7 " + entries.length +
+                         (entries.length === 1 ? " mention" : " mentions")));
+    box.appendChild(head);
+    var byArticle = [], seen = {};
+    entries.forEach(function (entry) {
+      if (!(entry[0] in seen)) { seen[entry[0]] = byArticle.length; byArticle.push([]); }
+      byArticle[seen[entry[0]]].push(entry);
+    });
+    var self = this;
+    byArticle.forEach(function (group) {
+      var article = self.data.articles[group[0][0]];
+      var item = el("div", null, "geomap-article");
+      var url = safeUrl(article[1]);
+      var title = el(url ? "a" : "span", article[0] || article[4], "geomap-title");
+      if (url) { title.href = url; title.target = "_blank"; title.rel = "noopener noreferrer"; }
+      item.appendChild(title);
+      var meta = [article[2], article[3]].filter(Boolean).join(" \u00b7 ");
+      if (meta) { item.appendChild(el("div", meta, "geomap-meta")); }
+      var used = {};
+      group.filter(function (entry) {
+        if (entry[1] in used) { return false; }
+        used[entry[1]] = true;
+        return true;
+      }).slice(0, SNIPPETS_PER_ARTICLE).forEach(function (entry) {
+        item.appendChild(self.snippet(entry));
+      });
+      box.appendChild(item);
+    });
+    return box;
+  };
+
+  Runtime.prototype.draw = function () {
+    var self = this;
+    this.data.layers.forEach(function (spec, layerIndex) {
+      var marks = [];
+      var style = { color: spec.colour, weight: 1.5, opacity: 0.8, fillColor: spec.colour, fillOpacity: 0.12 };
+      spec.marks.forEach(function (markSpec) {
+        var mark = { place: markSpec[0], entries: markSpec[1], shown: true };
+        var place = self.data.places[mark.place];
+        var layer;
+        if (place[5] >= 0) {
+          var line = self.data.shapes[place[5]].type.indexOf("LineString") >= 0;
+          layer = L.geoJSON(self.data.shapes[place[5]], {
+            style: line ? { color: spec.colour, weight: 4, opacity: 0.8 } : style,
+            renderer: self.canvas
+          });
+        } else {
+          layer = L.circleMarker([place[3], place[4]], {
+            renderer: self.canvas, radius: radius(mark.entries.length / 4), color: spec.colour,
+            weight: 1.5, fillColor: spec.colour, fillOpacity: 0.6
+          });
+        }
+        layer.bindPopup(function () { return self.popup(mark); }, { maxWidth: 420 });
+        layer.bindTooltip(el("span", place[0] + " (" + mark.entries.length / 4 + ")"));
+        mark.layer = layer;
+        layer.addTo(self.groups[layerIndex]);
+        marks.push(mark);
+      });
+      self.marks.push(marks);
+    });
+  };
+
+  /* Show only the mentions of articles dated within the range (and undated ones if asked). */
+  Runtime.prototype.filter = function (from, to, undated) {
+    var self = this;
+    this.range = [from, to];
+    this.undated = undated;
+    this.marks.forEach(function (marks, layerIndex) {
+      var group = self.groups[layerIndex];
+      marks.forEach(function (mark) {
+        var count = self.visibleEntries(mark).length;
+        if (count && !mark.shown) { group.addLayer(mark.layer); }
+        if (!count && mark.shown) { group.removeLayer(mark.layer); }
+        mark.shown = count > 0;
+        if (count && mark.layer.setRadius) { mark.layer.setRadius(radius(count)); }
+      });
+    });
+  };
+
+  Runtime.prototype.timeControl = function () {
+    var self = this, dates = this.data.dates;
+    if (dates.length < 2) { return; }
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "geomap-control geomap-time");
+      var label = el("div", null, "geomap-time-label");
+      var from = el("input"), to = el("input"), undated = el("input");
+      [from, to].forEach(function (input, i) {
+        input.type = "range"; input.min = 0; input.max = dates.length - 1;
+        input.value = i ? dates.length - 1 : 0;
+        input.setAttribute("aria-label", i ? "Last date shown" : "First date shown");
+      });
+      undated.type = "checkbox"; undated.checked = true;
+      var undatedLabel = el("label", " undated");
+      undatedLabel.insertBefore(undated, undatedLabel.firstChild);
+      function update() {
+        var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
+        label.textContent = dates[a] + " \u2013 " + dates[b];
+        self.filter(dates[a], dates[b], undated.checked);
+      }
+      [from, to, undated].forEach(function (input) { input.addEventListener("input", update); });
+      box.appendChild(label); box.appendChild(from); box.appendChild(to); box.appendChild(undatedLabel);
+      L.DomEvent.disableClickPropagation(box);
+      label.textContent = dates[0] + " \u2013 " + dates[dates.length - 1];
+      return box;
+    };
+    control.addTo(this.map);
+  };
+
+  /* The first drawn mark of the place called ``name``, switching its layer on if needed. */
+  Runtime.prototype.find = function (name) {
+    var wanted = fold(name);
+    for (var i = 0; i < this.marks.length; i++) {
+      for (var j = 0; j < this.marks[i].length; j++) {
+        var mark = this.marks[i][j];
+        if (mark.shown && fold(this.data.places[mark.place][0]) === wanted) {
+          if (!this.map.hasLayer(this.groups[i])) { this.map.addLayer(this.groups[i]); }
+          return mark;
+        }
+      }
+    }
+    return null;
+  };
+
+  Runtime.prototype.openPlace = function (name) {
+    var mark = this.find(name);
+    if (!mark) { return false; }
+    if (mark.layer.getBounds) {
+      this.map.fitBounds(mark.layer.getBounds(), { maxZoom: 8 });
+      mark.layer.openPopup(mark.layer.getBounds().getCenter());
+    } else {
+      this.map.setView(mark.layer.getLatLng(), Math.max(this.map.getZoom(), 7));
+      mark.layer.openPopup();
+    }
+    return true;
+  };
+
+  Runtime.prototype.searchControl = function () {
+    var self = this;
+    var names = [];
+    this.data.places.forEach(function (place) { names.push([fold(place[0]), place[0]]); });
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "geomap-control geomap-search");
+      var input = el("input");
+      input.type = "search"; input.placeholder = "Find a place";
+      input.setAttribute("aria-label", "Find a place");
+      var list = el("ul");
+      input.addEventListener("input", function () {
+        list.textContent = "";
+        var query = fold(input.value.trim());
+        if (!query) { return; }
+        names.filter(function (n) { return n[0].indexOf(query) >= 0; }).slice(0, 8).forEach(function (n) {
+          var item = el("li", n[1]);
+          item.addEventListener("click", function () { self.openPlace(n[1]); list.textContent = ""; });
+          list.appendChild(item);
+        });
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && list.firstChild) { list.firstChild.click(); }
+      });
+      box.appendChild(input); box.appendChild(list);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    control.addTo(this.map);
+  };
+
+  Runtime.prototype.fullscreenControl = function () {
+    var map = this.map;
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var button = el("a", null, "geomap-control geomap-fullscreen");
+      button.href = "#"; button.title = "Full screen"; button.setAttribute("role", "button");
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 16 16");
+      var corners = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      corners.setAttribute("d", "M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4");
+      svg.appendChild(corners);
+      button.appendChild(svg);
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.preventDefault(event);
+        var container = map.getContainer();
+        if (document.fullscreenElement) { document.exitFullscreen(); }
+        else if (container.requestFullscreen) { container.requestFullscreen(); }
+      });
+      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+      return button;
+    };
+    control.addTo(map);
+  };
+
+  Runtime.prototype.minimap = function () {
+    var map = this.map, tiles = this.options.tiles;
+    if (!tiles) { return; }
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = el("div", null, "geomap-control geomap-minimap");
+      setTimeout(function () {
+        var mini = L.map(box, { attributionControl: false, zoomControl: false, dragging: false,
+          scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
+          touchZoom: false, maxZoom: 18 });
+        L.tileLayer(tiles, { maxZoom: 18 }).addTo(mini);
+        var frame = L.rectangle(map.getBounds(), { weight: 1, color: "#d55e00", fillOpacity: 0.1,
+                                                    interactive: false }).addTo(mini);
+        function follow() {
+          mini.setView(map.getCenter(), Math.max(map.getZoom() - 5, 0), { animate: false });
+          frame.setBounds(map.getBounds());
+        }
+        map.on("moveend", follow);
+        follow();
+      }, 0);
+      return box;
+    };
+    control.addTo(map);
+  };
+
+  window.Geomap = {
+    /* Draw the data of the JSON element ``dataId`` into ``groups`` (one per data layer). */
+    draw: function (map, dataId, groups, options) {
+      var data = JSON.parse(document.getElementById(dataId).textContent);
+      var runtime = new Runtime(map, data, groups, options);
+      runtime.draw();
+      runtime.searchControl();
+      runtime.fullscreenControl();
+      runtime.timeControl();
+      if (options.minimap) { runtime.minimap(); }
+      window.geomap = window.geomap || {};
+      window.geomap[options.name] = {
+        drawn: true,
+        featureCount: function () {
+          var n = 0;
+          runtime.marks.forEach(function (marks, i) {
+            if (!map.hasLayer(groups[i])) { return; }
+            marks.forEach(function (mark) { if (mark.shown) { n += 1; } });
+          });
+          return n;
+        },
+        openPlace: function (name) { return runtime.openPlace(name); },
+        filter: function (from, to, undated) { runtime.filter(from, to, undated); }
+      };
+      return runtime;
+    }
+  };
+})();
