@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .table import MENTION_COLUMNS
+
 __all__ = ["PLACE_COLUMNS", "UNTHEMED", "explode_themes", "places_frame"]
 
 #: The theme id of mentions whose section belongs to no theme.
 UNTHEMED = "unthemed"
 
+# The place columns shared with the mentions table.
+_PLACE_FIELDS = ("place_id", "place_name", "kind", "country_code", "lat", "lon")
 #: Column -> (pandas dtype, meaning) of :func:`places_frame`, in the order of every export.
 PLACE_COLUMNS = {
     "theme": ("string", f"theme id, or '{UNTHEMED}' for mentions in sections of no theme"),
-    "place_id": ("string", "gazetteer id of the place"),
-    "place_name": ("string", "canonical name of the place"),
-    "kind": ("string", "kind of place: country, admin1, admin2, city, water, corridor..."),
-    "country_code": ("string", "ISO 3166-1 alpha-2 code, empty for multi-country places"),
-    "lat": ("float64", "latitude of the place's representative point (WGS84)"),
-    "lon": ("float64", "longitude of the place's representative point (WGS84)"),
+    **{column: MENTION_COLUMNS[column] for column in _PLACE_FIELDS},
     "mentions": ("int64", "mentions of the place in sections of the theme"),
     "articles": ("int64", "distinct articles with at least one of those mentions"),
     "first_date": ("string", "earliest date of those articles, ISO YYYY-MM-DD, or empty if none is dated"),
