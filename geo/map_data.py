@@ -1,7 +1,7 @@
 """The compact data array a map draws from (read by ``geo/static/geomap.js``).
 
-One JSON object per map, shared by all its layers, so 100,000 mentions make a
-few MB rather than one DOM marker each::
+One JSON object per map, shared by all its layers, instead of one DOM marker per
+mention (100,000 mentions make a 5 MB page, see ``benchmarks/map_scale.py``)::
 
     articles  [[title, url, date, source, doc_id], ...]   (url: http(s) only, else "")
     snippets  ["the sentence where a place is mentioned", ...]      (deduplicated)
@@ -18,7 +18,9 @@ parsed with ``JSON.parse``: article text is never HTML or code there.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 
 import pandas as pd
 import shapely
@@ -27,13 +29,16 @@ from gazetteer import LINE_KINDS, Gazetteer
 
 from .escape import safe_url
 
-__all__ = ["SHAPE_KINDS", "map_data", "json_for_html"]
+__all__ = ["SHAPE_KINDS", "map_data", "json_for_html", "packed_data"]
 
 # Drawn as their shape: a mention of "Khatlon Province" is the province, not a pin in it.
 # Countries and larger stay points: a shaded Russia would cover every other layer.
 SHAPE_KINDS = frozenset({"admin1", "admin2", "disputed", "macro_region", "water", "physical",
                          "island"}) | LINE_KINDS
 _COORDINATE_DIGITS = 4  # about 10 m: finer than any shape drawn at map scale
+# Data larger than this is deflated and base64-encoded: article sentences shrink about
+# threefold, which keeps a map of 100,000 mentions under 10 MB. Smaller maps stay readable.
+COMPRESS_ABOVE = 1_000_000
 
 
 class _Index:
@@ -70,21 +75,29 @@ def map_data(layers: list[tuple[str, str, pd.DataFrame]], gazetteer: Gazetteer) 
     out_layers = []
     for _, colour, rows in layers:
         rows = rows.sort_values(["place_id", "doc_id", "article", "start"], kind="stable")
-        marks = []
-        for place_id, group in rows.groupby("place_id", sort=False):
-            first = group.iloc[0]
-            shape = -1
-            if first["kind"] in SHAPE_KINDS and gazetteer.has_shape(place_id):
-                shape = shapes.number(place_id, _shape(place_id, gazetteer))
-            place = places.number(place_id, [first["place_name"], first["kind"], first["country_code"],
-                                             round(float(first["lat"]), 5), round(float(first["lon"]), 5),
-                                             shape])
-            entries = []
-            for row in group.itertuples(index=False):
-                article = articles.number((row.doc_id, row.article),
-                                          [row.title, safe_url(row.url), row.date, row.source, row.doc_id])
-                entries += [article, snippets.number(row.snippet), *_highlight(row.snippet, row.surface)]
-            marks.append([place, entries])
+        # Plain lists, read once: a pandas row lookup per mention costs 100x more at 100k mentions.
+        columns = {c: rows[c].tolist() for c in ("place_id", "place_name", "kind", "country_code", "lat",
+                                                  "lon", "doc_id", "article", "title", "url", "date",
+                                                  "source", "snippet", "surface")}
+        marks: list = []
+        current = None
+        for i, place_id in enumerate(columns["place_id"]):
+            if place_id != current:
+                current = place_id
+                kind = columns["kind"][i]
+                shape = -1
+                if kind in SHAPE_KINDS and gazetteer.has_shape(place_id):
+                    shape = shapes.number(place_id, _shape(place_id, gazetteer))
+                place = places.number(place_id, [
+                    columns["place_name"][i], kind, columns["country_code"][i],
+                    round(float(columns["lat"][i]), 5), round(float(columns["lon"][i]), 5), shape])
+                entries: list[int] = []
+                marks.append([place, entries])
+            doc_id, snippet = columns["doc_id"][i], columns["snippet"][i]
+            article = articles.number((doc_id, columns["article"][i]), [
+                columns["title"][i], safe_url(columns["url"][i]), columns["date"][i],
+                columns["source"][i], doc_id])
+            entries += [article, snippets.number(snippet), *_highlight(snippet, columns["surface"][i])]
         out_layers.append({"colour": colour, "marks": marks})
     dates = sorted({a[2] for a in articles.items if a[2]})
     return {"articles": articles.items, "snippets": snippets.items, "places": places.items,
@@ -102,3 +115,19 @@ def json_for_html(data: dict) -> str:
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
     return text
+
+
+def packed_data(data: dict) -> tuple[str, str]:
+    """``(script type, text)`` of the element that carries ``data`` in the page.
+
+    Plain JSON (``application/json``), or, above :data:`COMPRESS_ABOVE`
+    characters, raw-deflated JSON in base64 (``application/x-geomap-deflate``),
+    which ``geomap.js`` inflates with the browser's ``DecompressionStream``.
+    Both are inert text: base64 has no ``<``, and the JSON is escaped.
+    """
+    text = json_for_html(data)
+    if len(text) <= COMPRESS_ABOVE:
+        return "application/json", text
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, fixed level: same bytes each run
+    packed = packer.compress(text.encode("utf-8")) + packer.flush()
+    return "application/x-geomap-deflate", base64.b64encode(packed).decode("ascii")

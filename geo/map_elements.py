@@ -8,7 +8,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from .escape import escape_text
-from .map_data import json_for_html
+from .map_data import packed_data
 
 __all__ = ["MapTitle", "ThemeLayers"]
 
@@ -70,7 +70,8 @@ class ThemeLayers(MacroElement):
         Tile URL template for the minimap ("" for none).
 
     The runtime (``geo/static/geomap.js``) and its stylesheet are inlined, so the
-    map needs no asset beyond Leaflet itself.
+    map needs no asset beyond Leaflet itself. Large data is compressed (see
+    :func:`geo.map_data.packed_data`).
     """
 
     _template = Template(
@@ -80,7 +81,7 @@ class ThemeLayers(MacroElement):
         <script>{{ this.js }}</script>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.json }}</script>
+        <script type="{{ this.data_type }}" id="{{ this.get_name() }}_data">{{ this.data_text }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         Geomap.draw({{ this._parent.get_name() }}, {{ (this.get_name() ~ "_data")|tojson }},
@@ -95,7 +96,7 @@ class ThemeLayers(MacroElement):
         self._name = "ThemeLayers"
         if len(groups) != len(data["layers"]):
             raise ValueError(f"{len(data['layers'])} data layers but {len(groups)} feature groups")
-        self.json = json_for_html(data)
+        self.data_type, self.data_text = packed_data(data)
         self.groups = groups
         self.tiles = tiles
         self.js = _static("geomap.js").replace("</script", "<\\/script")

@@ -106,3 +106,17 @@ def test_ids_differ_between_maps_so_fragments_can_share_a_page(tmp_path):
     ids = [set(re.findall(r'id="([^"]+)"', (out / f"{name}.fragment.html").read_text(encoding="utf-8")))
            for name in ("combined", "kyrgyz-tajik-border")]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
+
+
+def test_large_map_data_is_deflated_and_inflates_to_the_same_json(tmp_path, monkeypatch):
+    import base64
+    import zlib
+
+    from geo.map_data import json_for_html, packed_data
+
+    data = {"snippets": ["Shelling near Jermuk </script> ${6*7}"] * 3, "layers": []}
+    assert packed_data(data) == ("application/json", json_for_html(data))
+    monkeypatch.setattr("geo.map_data.COMPRESS_ABOVE", 10)
+    kind, text = packed_data(data)
+    assert kind == "application/x-geomap-deflate" and re.fullmatch(r"[A-Za-z0-9+/=]+", text)
+    assert json.loads(zlib.decompress(base64.b64decode(text), -15)) == data

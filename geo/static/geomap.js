@@ -41,6 +41,9 @@
     this.range = ["", "\uffff"];
     this.undated = true;
     this.canvas = L.canvas({ padding: 0.5 });
+    // Regions go in a pane below the circles, so a province never hides the towns in it.
+    map.createPane("geomapShapes").style.zIndex = 350;
+    this.shapeCanvas = L.canvas({ padding: 0.5, pane: "geomapShapes" });
     this.marks = [];  // per layer: [{place, entries, layer, shown}]
   }
 
@@ -119,7 +122,7 @@
           var line = self.data.shapes[place[5]].type.indexOf("LineString") >= 0;
           layer = L.geoJSON(self.data.shapes[place[5]], {
             style: line ? { color: spec.colour, weight: 4, opacity: 0.8 } : style,
-            renderer: self.canvas
+            renderer: self.shapeCanvas, pane: "geomapShapes"
           });
         } else {
           layer = L.circleMarker([place[3], place[4]], {
@@ -128,7 +131,8 @@
           });
         }
         layer.bindPopup(function () { return self.popup(mark); }, { maxWidth: 420 });
-        layer.bindTooltip(el("span", place[0] + " (" + mark.entries.length / 4 + ")"));
+        // Built when shown, like the popup: 15,000 tooltips made up front cost a second.
+        layer.bindTooltip(function () { return el("span", place[0] + " (" + self.visibleEntries(mark).length + ")"); });
         mark.layer = layer;
         layer.addTo(self.groups[layerIndex]);
         marks.push(mark);
@@ -293,17 +297,38 @@
     control.addTo(map);
   };
 
+  /* The map's data: plain JSON, or deflated JSON in base64 for large maps. */
+  function readData(node) {
+    if (node.type === "application/json") {
+      return Promise.resolve(JSON.parse(node.textContent));
+    }
+    var text = atob(node.textContent.trim());
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(inflated).text().then(JSON.parse);
+  }
+
   window.Geomap = {
-    /* Draw the data of the JSON element ``dataId`` into ``groups`` (one per data layer). */
+    /* Draw the data of the element ``dataId`` into ``groups`` (one per data layer). */
     draw: function (map, dataId, groups, options) {
-      var data = JSON.parse(document.getElementById(dataId).textContent);
+      window.geomap = window.geomap || {};
+      window.geomap[options.name] = { drawn: false };
+      performance.mark("geomap-start");
+      return readData(document.getElementById(dataId)).then(function (data) {
+        performance.mark("geomap-data");
+        window.Geomap.start(map, data, groups, options);
+        performance.mark("geomap-drawn");
+      });
+    },
+
+    start: function (map, data, groups, options) {
       var runtime = new Runtime(map, data, groups, options);
       runtime.draw();
       runtime.searchControl();
       runtime.fullscreenControl();
       runtime.timeControl();
       if (options.minimap) { runtime.minimap(); }
-      window.geomap = window.geomap || {};
       window.geomap[options.name] = {
         drawn: true,
         featureCount: function () {
