@@ -4,7 +4,7 @@ One JSON object per map, shared by all its layers, instead of one DOM marker per
 mention (100,000 mentions make a 5 MB page, see ``benchmarks/map_scale.py``)::
 
     articles  [[title, url, date, source, doc_id], ...]   (url: http(s) only, else "")
-    snippets  ["the sentence where a place is mentioned", ...]      (deduplicated)
+    snippets  ["…words around the place where it is mentioned…", ...]  (deduplicated)
     places    [[name, kind, country_code, lat, lon, shape], ...]   (shape: index or -1)
     shapes    [GeoJSON geometry, ...]      regions as light polygons, corridors as lines
     layers    [{"colour": "#d55e00", "marks": [[place, [article, snippet, from, to, ...]], ...]}]
@@ -36,6 +36,7 @@ __all__ = ["SHAPE_KINDS", "map_data", "json_for_html", "packed_data"]
 SHAPE_KINDS = frozenset({"admin1", "admin2", "disputed", "macro_region", "water", "physical",
                          "island"}) | LINE_KINDS
 _COORDINATE_DIGITS = 4  # about 10 m: finer than any shape drawn at map scale
+_CONTEXT_CHARS = 90  # words kept either side of a place in a popup (the table keeps the sentence)
 # Data larger than this is deflated and base64-encoded: article sentences shrink about
 # threefold, which keeps a map of 100,000 mentions under 10 MB. Smaller maps stay readable.
 COMPRESS_ABOVE = 1_000_000
@@ -60,9 +61,24 @@ def _shape(place_id: str, gazetteer: Gazetteer) -> dict:
     return shapely.geometry.mapping(geometry)
 
 
-def _highlight(snippet: str, surface: str) -> tuple[int, int]:
+def _excerpt(snippet: str, surface: str) -> tuple[str, int, int]:
+    """The words around ``surface`` in ``snippet`` (at most :data:`_CONTEXT_CHARS` either side,
+    cut at a space, "…" where cut) and where ``surface`` stands in them."""
     start = snippet.find(surface)
-    return (start, start + len(surface)) if start >= 0 else (0, 0)
+    if start < 0:
+        return snippet[:2 * _CONTEXT_CHARS], 0, 0
+    end = start + len(surface)
+    left, right = 0, len(snippet)
+    if start > _CONTEXT_CHARS:
+        cut = start - _CONTEXT_CHARS
+        left = snippet.rfind(" ", 0, cut) + 1 or cut  # (no space at all: cut mid-word)
+    if right - end > _CONTEXT_CHARS:
+        cut = end + _CONTEXT_CHARS
+        space = snippet.find(" ", cut)
+        right = space if space >= 0 else cut
+    prefix = "…" if left else ""
+    text = prefix + snippet[left:right] + ("…" if right < len(snippet) else "")
+    return text, start - left + len(prefix), end - left + len(prefix)
 
 
 def map_data(layers: list[tuple[str, str, pd.DataFrame]], gazetteer: Gazetteer) -> dict:
@@ -93,11 +109,12 @@ def map_data(layers: list[tuple[str, str, pd.DataFrame]], gazetteer: Gazetteer) 
                     round(float(columns["lat"][i]), 5), round(float(columns["lon"][i]), 5), shape])
                 entries: list[int] = []
                 marks.append([place, entries])
-            doc_id, snippet = columns["doc_id"][i], columns["snippet"][i]
+            doc_id = columns["doc_id"][i]
             article = articles.number((doc_id, columns["article"][i]), [
                 columns["title"][i], safe_url(columns["url"][i]), columns["date"][i],
                 columns["source"][i], doc_id])
-            entries += [article, snippets.number(snippet), *_highlight(snippet, columns["surface"][i])]
+            excerpt, start, end = _excerpt(columns["snippet"][i], columns["surface"][i])
+            entries += [article, snippets.number(excerpt), start, end]
         out_layers.append({"colour": colour, "marks": marks})
     dates = sorted({a[2] for a in articles.items if a[2]})
     return {"articles": articles.items, "snippets": snippets.items, "places": places.items,

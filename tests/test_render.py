@@ -47,8 +47,9 @@ def test_article_text_reaches_the_page_only_as_json_data(tmp_path):
     # textContent), and a javascript: link is dropped, not linked.
     assert data["articles"] == [["Clashes <script>alert('t')</script> in Vorukh", "", "2022-09-14",
                                  "<img src=x onerror=alert('s')>", "corpus/hostile.md"]]
+    # Each place quotes the words around it (up to 90 characters either side).
     assert ("Fighting near Vorukh and Batken ${6*7} `backtick` continued, says "
-            "C:\\reports\\20190221.txt and \"quotes\" </script><b>bold</b>.") in data["snippets"]
+            "C:\\reports\\20190221.txt and \"quotes\" </scrip…") == data["snippets"][1]
 
 
 def test_popup_data_holds_article_date_source_link_and_the_matched_words(tmp_path):

@@ -40,10 +40,10 @@
     this.options = options;
     this.range = ["", "\uffff"];
     this.undated = true;
-    this.canvas = L.canvas({ padding: 0.5 });
+    this.canvas = L.canvas({ padding: 0.1 });
     // Regions go in a pane below the circles, so a province never hides the towns in it.
     map.createPane("geomapShapes").style.zIndex = 350;
-    this.shapeCanvas = L.canvas({ padding: 0.5, pane: "geomapShapes" });
+    this.shapeCanvas = L.canvas({ padding: 0.1, pane: "geomapShapes" });
     this.marks = [];  // per layer: [{place, entries, layer, shown}]
   }
 
@@ -109,36 +109,70 @@
     return box;
   };
 
+  /* Draw every layer: a shown one now, a hidden one ("Unthemed") when it is first ticked. */
   Runtime.prototype.draw = function () {
     var self = this;
     this.data.layers.forEach(function (spec, layerIndex) {
-      var marks = [];
-      var style = { color: spec.colour, weight: 1.5, opacity: 0.8, fillColor: spec.colour, fillOpacity: 0.12 };
-      spec.marks.forEach(function (markSpec) {
-        var mark = { place: markSpec[0], entries: markSpec[1], shown: true };
-        var place = self.data.places[mark.place];
-        var layer;
-        if (place[5] >= 0) {
-          var line = self.data.shapes[place[5]].type.indexOf("LineString") >= 0;
-          layer = L.geoJSON(self.data.shapes[place[5]], {
-            style: line ? { color: spec.colour, weight: 4, opacity: 0.8 } : style,
-            renderer: self.shapeCanvas, pane: "geomapShapes"
-          });
-        } else {
-          layer = L.circleMarker([place[3], place[4]], {
-            renderer: self.canvas, radius: radius(mark.entries.length / 4), color: spec.colour,
-            weight: 1.5, fillColor: spec.colour, fillOpacity: 0.6
-          });
-        }
-        layer.bindPopup(function () { return self.popup(mark); }, { maxWidth: 420 });
-        // Built when shown, like the popup: 15,000 tooltips made up front cost a second.
-        layer.bindTooltip(function () { return el("span", place[0] + " (" + self.visibleEntries(mark).length + ")"); });
-        mark.layer = layer;
-        layer.addTo(self.groups[layerIndex]);
-        marks.push(mark);
-      });
-      self.marks.push(marks);
+      var group = self.groups[layerIndex];
+      self.marks.push([]);
+      self.listen(group);
+      if (self.map.hasLayer(group)) { self.drawLayer(layerIndex); }
+      else { group.once("add", function () { self.drawLayer(layerIndex); }); }
     });
+  };
+
+  Runtime.prototype.drawLayer = function (layerIndex) {
+    var self = this, spec = this.data.layers[layerIndex], group = this.groups[layerIndex];
+    var style = { color: spec.colour, weight: 1.5, opacity: 0.8, fillColor: spec.colour, fillOpacity: 0.12 };
+    var marks = this.marks[layerIndex];
+    spec.marks.forEach(function (markSpec) {
+      var mark = { place: markSpec[0], entries: markSpec[1], shown: true };
+      var place = self.data.places[mark.place];
+      if (place[5] >= 0) {
+        var line = self.data.shapes[place[5]].type.indexOf("LineString") >= 0;
+        mark.layer = L.geoJSON(self.data.shapes[place[5]], {
+          style: line ? { color: spec.colour, weight: 4, opacity: 0.8 } : style,
+          renderer: self.shapeCanvas, pane: "geomapShapes"
+        });
+        mark.layer.eachLayer(function (part) { part.geomapMark = mark; });
+      } else {
+        mark.layer = L.circleMarker([place[3], place[4]], {
+          renderer: self.canvas, radius: radius(mark.entries.length / 4), color: spec.colour,
+          weight: 1.5, fillColor: spec.colour, fillOpacity: 0.6
+        });
+      }
+      mark.layer.geomapMark = mark;
+      group.addLayer(mark.layer);
+      marks.push(mark);
+    });
+    if (this.filtered) { this.filter(this.range[0], this.range[1], this.undated); }
+  };
+
+  /* One popup and one tooltip for the whole layer, filled in for the place under the pointer:
+     15,000 places with a popup and a tooltip object each would cost a second to draw. */
+  Runtime.prototype.listen = function (group) {
+    var self = this;
+    function markOf(event) { return (event.propagatedFrom || event.layer || {}).geomapMark; }
+    group.on("click", function (event) {
+      var mark = markOf(event);
+      if (mark) { self.showPopup(mark, event.latlng); }
+    });
+    group.on("mouseover", function (event) {
+      var mark = markOf(event);
+      if (!mark) { return; }
+      var name = self.data.places[mark.place][0];
+      self.tooltip = self.tooltip || L.tooltip({ direction: "top" });
+      self.tooltip.setLatLng(mark.layer.getLatLng ? mark.layer.getLatLng() : event.latlng)
+        .setContent(el("span", name + " (" + self.visibleEntries(mark).length + ")")).openOn(self.map);
+    });
+    group.on("mouseout", function () {
+      if (self.tooltip) { self.map.closeTooltip(self.tooltip); }
+    });
+  };
+
+  Runtime.prototype.showPopup = function (mark, latlng) {
+    var at = mark.layer.getLatLng ? mark.layer.getLatLng() : latlng;
+    L.popup({ maxWidth: 420 }).setLatLng(at).setContent(this.popup(mark)).openOn(this.map);
   };
 
   /* Show only the mentions of articles dated within the range (and undated ones if asked). */
@@ -146,6 +180,7 @@
     var self = this;
     this.range = [from, to];
     this.undated = undated;
+    this.filtered = true;
     this.marks.forEach(function (marks, layerIndex) {
       var group = self.groups[layerIndex];
       marks.forEach(function (mark) {
@@ -190,7 +225,15 @@
 
   /* The first drawn mark of the place called ``name``, switching its layer on if needed. */
   Runtime.prototype.find = function (name) {
-    var wanted = fold(name);
+    var wanted = fold(name), self = this;
+    // A place only in a hidden layer: switch that layer on, which draws it.
+    this.data.layers.forEach(function (spec, i) {
+      if (self.map.hasLayer(self.groups[i])) { return; }
+      var here = spec.marks.some(function (m) { return fold(self.data.places[m[0]][0]) === wanted; });
+      if (here && !self.marks.some(function (marks) {
+        return marks.some(function (m) { return m.shown && fold(self.data.places[m.place][0]) === wanted; });
+      })) { self.map.addLayer(self.groups[i]); }
+    });
     for (var i = 0; i < this.marks.length; i++) {
       for (var j = 0; j < this.marks[i].length; j++) {
         var mark = this.marks[i][j];
@@ -208,10 +251,10 @@
     if (!mark) { return false; }
     if (mark.layer.getBounds) {
       this.map.fitBounds(mark.layer.getBounds(), { maxZoom: 8 });
-      mark.layer.openPopup(mark.layer.getBounds().getCenter());
+      this.showPopup(mark, mark.layer.getBounds().getCenter());
     } else {
       this.map.setView(mark.layer.getLatLng(), Math.max(this.map.getZoom(), 7));
-      mark.layer.openPopup();
+      this.showPopup(mark);
     }
     return true;
   };
@@ -278,7 +321,8 @@
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var box = el("div", null, "geomap-control geomap-minimap");
-      setTimeout(function () {
+      // Made once the main map has painted: the overview can wait, the places should not.
+      requestAnimationFrame(function () { setTimeout(function () {
         var mini = L.map(box, { attributionControl: false, zoomControl: false, dragging: false,
           scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
           touchZoom: false, maxZoom: 18 });
@@ -291,7 +335,7 @@
         }
         map.on("moveend", follow);
         follow();
-      }, 0);
+      }, 0); });
       return box;
     };
     control.addTo(map);
