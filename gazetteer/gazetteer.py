@@ -13,6 +13,8 @@ import pandas as pd
 import shapely
 
 from . import _schema
+
+_PLACE_CACHE_SIZE = 100_000  # rows kept as Place objects; reading a row costs ~15 µs
 from .exc import GazetteerDataError
 from .name_index import NameIndex
 from .normalize import fold_name
@@ -93,6 +95,8 @@ class Gazetteer:
         # Identifies the data the name index is built from (its cache key).
         self.fingerprint = fingerprint or _frame_fingerprint(places, self._names, frequencies)
         self._children: dict[str, list[str]] | None = None
+        # Places are frozen: one object per row can serve every mention of it.
+        self._place_cache: dict[int, Place] = {}
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -202,6 +206,14 @@ class Gazetteer:
 
     def place_at(self, row: int) -> Place:
         """The place in table row ``row`` (rows are what the name index stores)."""
+        place = self._place_cache.get(row)
+        if place is None:
+            if len(self._place_cache) >= _PLACE_CACHE_SIZE:
+                self._place_cache.clear()  # (a corpus names the same places again and again)
+            place = self._place_cache[row] = self._read_place(row)
+        return place
+
+    def _read_place(self, row: int) -> Place:
         c = self._columns
         return Place(
             place_id=str(c["place_id"][row]), name=str(c["name"][row]), kind=str(c["kind"][row]),
