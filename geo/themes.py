@@ -184,7 +184,9 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
                     f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight", theme_id)
     areas = []
     for area in entry.get("areas", []):
-        areas.append((_area_label(area), _area_geometry(path, source, theme_id, area, gazetteer)))
+        geometry = _area_geometry(path, source, theme_id, area, gazetteer)
+        shapely.prepare(geometry)  # tested against every section's places: index it once
+        areas.append((_area_label(area), geometry))
     places = []
     for name in entry.get("places", []):
         named = _places_named(str(name), gazetteer, within=[geometry for _, geometry in areas])
@@ -290,7 +292,8 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
     folded = text.casefold()
     places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
     # A country's point inside an area says nothing: Tajikistan's lies in Gorno-Badakhshan.
-    local = {pid: m for pid, m in places.items() if m.place.kind not in _WIDER_THAN_AREAS}
+    local = [m for m in places.values() if m.place.kind not in _WIDER_THAN_AREAS]
+    points = shapely.points([m.place.lon for m in local], [m.place.lat for m in local])
     scored = []
     for theme in themes:
         score, reasons = 0.0, []
@@ -309,8 +312,8 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
             reasons.append("places " + ", ".join(anchors))
         in_area, described = set(), []
         for label, geometry in theme.areas:
-            inside = {m.place.place_id: m.place.name for m in local.values()
-                      if geometry.covers(shapely.Point(m.place.lon, m.place.lat))}
+            covered = shapely.covers(geometry, points) if local else []
+            inside = {m.place.place_id: m.place.name for m, yes in zip(local, covered) if yes}
             if inside:
                 in_area |= inside.keys()
                 described.append(f"{label}: {', '.join(sorted(set(inside.values())))}")
