@@ -273,9 +273,9 @@ class ContextResolver:
             return True  # an adjective precedes its noun: "Russian Foreign Ministry"
         word = after.group(1)
         name_words = _NAME_WORDS_AFTER.match(text, span.end).group(1).lower().split()
-        if _ORGANISATION_HEADS.intersection(name_words) and self._names_a_prominent_place(span):
+        if _ORGANISATION_HEADS.intersection(name_words) and self._names_a_large_place(span, or_city_of=_STRONG_CITY_POPULATION):
             return True  # "Pakistan Army", "Cauvery Management Board": the organisation is the place's
-        if word.rstrip(".").lower() in _TITLES and self._names_a_prominent_place(span):
+        if word.rstrip(".").lower() in _TITLES and self._names_a_large_place(span, or_city_of=_STRONG_CITY_POPULATION):
             return True  # "US President Barack Obama", "Oklahoma Gov. Mary Fallin": the title is the place's
         if span.surface.isupper() and self._names_a_large_place(span):
             return True  # "EU Aviation Strategy", "UK Government": an abbreviation is no first name
@@ -288,16 +288,14 @@ class ContextResolver:
         rows, types = self.gazetteer.names.entries(span.key_number)
         return bool((np.isin(self._kind[rows], list(_NATIONAL_KINDS)) & (types != _DEMONYM)).any())
 
-    def _names_a_large_place(self, span: Span) -> bool:
-        """True when some place called ``span.key`` is a country, province or larger."""
+    def _names_a_large_place(self, span: Span, *, or_city_of: int | None = None) -> bool:
+        """True when some place called ``span.key`` is a country, province or larger, or, given
+        ``or_city_of``, a city of at least that many people."""
         rows, _ = self.gazetteer.names.entries(span.key_number)
-        return bool(np.isin(self._kind[rows], _LARGE_KINDS).any())
-
-    def _names_a_prominent_place(self, span: Span) -> bool:
-        """True when some place called ``span.key`` is a province or larger, or a city of 100,000."""
-        rows, _ = self.gazetteer.names.entries(span.key_number)
-        return bool((np.isin(self._kind[rows], _LARGE_KINDS)
-                     | ((self._kind[rows] == "city") & (self._population[rows] >= _STRONG_CITY_POPULATION))).any())
+        large = np.isin(self._kind[rows], _LARGE_KINDS)
+        if or_city_of is not None:
+            large |= (self._kind[rows] == "city") & (self._population[rows] >= or_city_of)
+        return bool(large.any())
 
     def _first_name_before(self, text: str, span: Span) -> re.Match | None:
         """The capitalised word right before ``span`` when it reads as a first name, else None."""

@@ -23,20 +23,20 @@ inside each. Every offset points into the text as given.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from .boilerplate import is_boilerplate_marker
 from .dates import parse_date, year_of
 from .document import Article, Section
-from .metadata_lines import MetaLine, read_meta_line
+from .metadata_lines import BULLET, MetaLine, read_meta_line
 
 __all__ = ["split_markdown", "split_page", "mask_ranges"]
 
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _H2 = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _LINE = re.compile(r"[^\n]*")
-_BULLET = re.compile(r"[^\S\n]*(?:[*•·▪◦–-]|\d{1,2}[.)])[^\S\n]+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _MAX_HEADLINE_WORDS = 25
 _MAX_HEADLINE_CHARS = 200
@@ -61,7 +61,7 @@ class _Unit:
 
     @property
     def bulleted(self) -> bool:
-        return bool(_BULLET.match(self.text))
+        return bool(BULLET.match(self.text))
 
     @property
     def marker(self) -> bool:
@@ -77,7 +77,7 @@ class _Unit:
 
     @property
     def heading_text(self) -> str:
-        return self.text[_BULLET.match(self.text).end():].strip() if self.bulleted else self.text.strip()
+        return self.text[BULLET.match(self.text).end():].strip() if self.bulleted else self.text.strip()
 
 
 def _title_case(text: str) -> bool:
@@ -206,13 +206,8 @@ def _build_article(text: str, index: int, start: int, end: int, title: str, unit
     date = parse_date(found.get("date", ""), context_year=context_year)
     heads = [i for i in range(1 if first_unit_is_title else 0, len(body_units))
              if _is_section_heading(body_units, i)]
-    bounds = [start] + [body_units[i].start for i in heads] + [content_end]
-    titles = [title] + [body_units[i].heading_text for i in heads]
-    sections = tuple(
-        Section(k, titles[k], bounds[k], bounds[k + 1])
-        for k in range(len(titles)) if text[bounds[k]:bounds[k + 1]].strip()
-    )
-    sections = tuple(Section(k, s.title, s.start, s.end) for k, s in enumerate(sections))
+    sections = _sections(text, [title] + [body_units[i].heading_text for i in heads],
+                         [start] + [body_units[i].start for i in heads] + [content_end])
     article = Article(index=index, title=title, start=start, end=end, date=date,
                       author=found.get("author", ""), source=found.get("source", ""),
                       url=found.get("url", ""), sections=sections)
@@ -291,14 +286,17 @@ def _with_markdown_sections(text: str, article: Article, title: str) -> Article:
     """``## `` headings are a Markdown article's sections (its text headings are not)."""
     content_end = max(s.end for s in article.sections) if article.sections else article.end
     heads = list(_H2.finditer(text, article.start, content_end))
-    bounds = [article.start] + [h.start() for h in heads] + [content_end]
-    titles = [title] + [h.group(1).strip() for h in heads]
+    return dataclasses.replace(article, sections=_sections(
+        text, [title] + [h.group(1).strip() for h in heads],
+        [article.start] + [h.start() for h in heads] + [content_end]))
+
+
+def _sections(text: str, titles: list[str], bounds: list[int]) -> tuple[Section, ...]:
+    """Section ``k`` is ``titles[k]`` over ``text[bounds[k]:bounds[k + 1]]``; empty ones are left
+    out and the rest numbered from 0."""
     kept = [(titles[k], bounds[k], bounds[k + 1]) for k in range(len(titles))
             if text[bounds[k]:bounds[k + 1]].strip()]
-    sections = tuple(Section(k, t, s, e) for k, (t, s, e) in enumerate(kept))
-    return Article(index=article.index, title=article.title, start=article.start, end=article.end,
-                   date=article.date, author=article.author, source=article.source, url=article.url,
-                   sections=sections)
+    return tuple(Section(k, t, s, e) for k, (t, s, e) in enumerate(kept))
 
 
 def mask_ranges(text: str, ranges: list[tuple[int, int]]) -> str:

@@ -65,12 +65,19 @@ def corpus_files(path: Path) -> list[Path]:
     )
 
 
-def _read_bytes(path: Path, name: str, limit: int) -> bytes:
+def _check_size(path: Path, name: str, limit: int, per: str = "file",
+                fix: str = "split it into smaller files") -> None:
     try:
         size = path.stat().st_size
-        if size > limit:
-            raise CorpusError(f"{name}: {size:,} bytes is over the {limit:,}-byte limit per file; "
-                              "split it into smaller files")
+    except OSError as error:
+        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check its permissions") from error
+    if size > limit:
+        raise CorpusError(f"{name}: {size:,} bytes is over the {limit:,}-byte limit per {per}; {fix}")
+
+
+def _read_bytes(path: Path, name: str, limit: int) -> bytes:
+    _check_size(path, name, limit)
+    try:
         return path.read_bytes()
     except OSError as error:
         raise CorpusError(f"{name}: cannot be read ({error.strerror}); check its permissions") from error
@@ -135,10 +142,7 @@ def _row_document(doc_id: str, path: str, record: TableRecord) -> Document:
 
 def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
                      ) -> tuple[list[Document], list[InputProblem]]:
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise CorpusError(f"{name}: {size:,} bytes is over the {MAX_TABLE_BYTES:,}-byte limit per table; "
-                          "split the export into smaller files")
+    _check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
     table = read_table(path, options.columns, name=name)
     documents = [_row_document(doc_id, str(path), record) for record in table.records]
     undated = [r.line for r in table.records if r.meta.get("date") and not parse_date(r.meta["date"])]

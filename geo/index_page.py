@@ -25,7 +25,7 @@ small, .muted { color: #666; }
 """
 
 
-def _theme_row(theme_id: str, title: str, colour: str, description: str, link: str,
+def _theme_row(title: str, colour: str, description: str, link: str,
                rows: pd.DataFrame) -> str:
     articles = rows[["doc_id", "article"]].drop_duplicates().shape[0]
     dates = rows["date"][rows["date"] != ""]
@@ -42,9 +42,9 @@ def index_html(mentions: pd.DataFrame, themes: list[Theme], *, title: str, combi
     """The index page: a link to the combined map, a row per theme (articles, mentions,
     places, dates) linking its map, the unthemed count, the tables and the input problems."""
     themed = explode_themes(mentions)
-    rows = [_theme_row(t.id, t.title, t.colour, t.description, theme_pages.get(t.id, ""),
+    rows = [_theme_row(t.title, t.colour, t.description, theme_pages.get(t.id, ""),
                        themed[themed["theme"] == t.id]) for t in themes]
-    rows.append(_theme_row(UNTHEMED, "Unthemed", "#777777", "Sections that match no theme "
+    rows.append(_theme_row("Unthemed", "#777777", "Sections that match no theme "
                            "(a hidden layer of the combined map).", "", themed[themed["theme"] == UNTHEMED]))
     documents = mentions["doc_id"].nunique()
     articles = mentions[["doc_id", "article"]].drop_duplicates().shape[0]

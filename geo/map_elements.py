@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 from branca.element import MacroElement
@@ -13,6 +14,7 @@ from .map_data import packed_data
 __all__ = ["MapTitle", "ThemeLayers"]
 
 
+@functools.cache  # the same runtime goes into every map of a build
 def _static(name: str) -> str:
     return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
 

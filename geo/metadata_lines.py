@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from .dates import find_date
 
-__all__ = ["MetaLine", "read_meta_line"]
+__all__ = ["BULLET", "MetaLine", "read_meta_line"]
 
-_BULLET = re.compile(r"[^\S\n]*(?:[*•·▪◦–-]|\d{1,2}[.)])[^\S\n]+")
+#: A list item's marker at the start of a line ("* ", "– ", "2) "); such lines are never metadata.
+BULLET = re.compile(r"[^\S\n]*(?:[*•·▪◦–-]|\d{1,2}[.)])[^\S\n]+")
 _DATE_LABEL = re.compile(
     r"[^\S\n]*(?:date|dated|published|posted|updated|last updated|published on|posted on|"
     r"опубликовано|дата|дата публикации|обновлено|опубліковано|оновлено|дата публікації)"
@@ -93,7 +94,7 @@ def read_meta_line(text: str, start: int, end: int, context_year: int | None = N
     >>> meta.value, line[meta.rest:]
     ('2024-03-31', 'Citizens of Tajikistan began to leave')
     """
-    if _BULLET.match(text, start, end):
+    if BULLET.match(text, start, end):
         return []
     label = _DATE_LABEL.match(text, start, end)
     if label:
