@@ -14,7 +14,7 @@ import numpy as np
 
 from .mention import Span
 from .name_index import NameIndex
-from .normalize import fold
+from .normalize import fold_code_points
 from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
 
 __all__ = ["GazetteerMatcher", "is_headline", "line_around", "looks_like_name"]
@@ -37,9 +37,30 @@ _GENERIC_HEADS = frozenset(
     "peninsula island islands bay basin canal gorge pass steppe region".split()
 )
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”«»]\s*$")
-_WORD = re.compile(r"[^ ]+")
 _MAX_WORDS = 8  # the longest names news uses ("Bosnia and Herzegovina", "Gorno-Badakhshan Autonomous Region")
+_LOOKUP_MEMO_MAX = 500_000
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+# Is each Basic Multilingual Plane code point an upper-case letter (str.isupper of the character)?
+_BMP_UPPER = np.array([chr(c).isupper() for c in range(0x10000)], dtype=bool)
+
+
+def _is_upper(codes: np.ndarray) -> np.ndarray:
+    """``chr(code).isupper()`` for each code point, looked up in a table."""
+    upper = _BMP_UPPER[np.minimum(codes, 0xFFFF)]
+    for i in np.flatnonzero(codes > 0xFFFF).tolist():  # (rare: letters beyond the BMP)
+        upper[i] = chr(codes[i]).isupper()
+    return upper
+
+
+_PREFIX_QUALIFIER_ENDS = tuple({q.split()[-1] for q in PREFIX_QUALIFIERS})
+
+
+def _may_follow_prefix_qualifier(text: str, start: int) -> bool:
+    """A cheap test before the regex: do the words before ``start`` end like "city of"?"""
+    return (start > 0 and text[start - 1] in " \t"
+            and text[max(0, start - 20):start].rstrip(" \t").lower().endswith(_PREFIX_QUALIFIER_ENDS))
 
 
 def looks_like_name(surface: str) -> bool:
@@ -69,8 +90,10 @@ def line_around(text: str, start: int, end: int) -> tuple[int, str]:
 
 def is_headline(line: str) -> bool:
     """A short line, not ending a sentence, whose longer words are (almost) all capitalised."""
+    if len(line) > 200 or line.rstrip().endswith((".", ",", ";")):
+        return False
     words = [w for w in _LINE_WORD.findall(line) if len(w) > 3]
-    if len(words) < 2 or len(line) > 200 or line.rstrip().endswith((".", ",", ";")):
+    if len(words) < 2:
         return False
     capitalised = sum(w[0].isupper() for w in words)
     return capitalised >= 0.8 * len(words)
@@ -87,6 +110,9 @@ class GazetteerMatcher:
 
     def __init__(self, index: NameIndex):
         self.index = index
+        # Folded n-gram -> (key number or -1, does a longer name start with it). Texts reuse
+        # the same capitalised words and names, so most lookups are answered here.
+        self._lookups: dict[str, tuple[int, bool]] = {}
 
     def find(self, text: str) -> list[Span]:
         """Every non-overlapping, name-like span of ``text`` that names a place, leftmost-longest."""
@@ -106,25 +132,42 @@ class GazetteerMatcher:
         Words are looked up in rounds: first every capitalised word, then the
         two-word runs whose first word begins some longer name, and so on.
         """
-        folded = np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32)
+        # ("surrogatepass": a lone surrogate from a damaged file is just another character.)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        folded = fold_code_points(codes)
         space = folded == 32
         # Runs of spaces count as one, so "St. Petersburg" and "Khatlon\r\nProvince" match.
         keep = ~(space & np.concatenate(([True], space[:-1])))
         original = np.flatnonzero(keep)
-        compact = folded[keep].tobytes().decode("utf-32-le")
-        words = [(m.start(), m.end()) for m in _WORD.finditer(compact)]
-        active = [i for i, (start, _) in enumerate(words) if text[original[start]].isupper()]
+        compact_codes = folded[keep]
+        compact = compact_codes.tobytes().decode("utf-32-le", "surrogatepass")
+        letter = compact_codes != 32
+        starts = np.flatnonzero(letter & np.concatenate(([True], ~letter[:-1])))
+        ends = (np.flatnonzero(letter & np.concatenate((~letter[1:], [True]))) + 1).tolist()
+        active = np.flatnonzero(_is_upper(codes[original[starts]])).tolist()
+        starts = starts.tolist()
         length = 1
         while active and length <= _MAX_WORDS:
-            active = [i for i in active if i + length <= len(words)]
-            grams = [compact[words[i][0]:words[i + length - 1][1]] for i in active]
-            numbers, extendable = self.index.lookup_many(grams)
-            for i, gram, number in zip(active, grams, numbers.tolist()):
+            active = [i for i in active if i + length <= len(starts)]
+            grams = [compact[starts[i]:ends[i + length - 1]] for i in active]
+            answers = self._look_up(grams)
+            for i, gram, (number, _) in zip(active, grams, answers):
                 if number >= 0:
-                    first, last = words[i][0], words[i + length - 1][1] - 1
+                    first, last = starts[i], ends[i + length - 1] - 1
                     yield int(original[first]), int(original[last]) + 1, gram, number
-            active = [i for i, more in zip(active, extendable.tolist()) if more]
+            active = [i for i, (_, more) in zip(active, answers) if more]
             length += 1
+
+    def _look_up(self, grams: list[str]) -> list[tuple[int, bool]]:
+        """``(key number or -1, extendable)`` per gram, from the memo or the index."""
+        lookups = self._lookups
+        if len(lookups) > _LOOKUP_MEMO_MAX:
+            lookups.clear()  # a bound on memory for endless streams of new words
+        missing = list({gram for gram in grams if gram not in lookups})
+        if missing:
+            numbers, extendable = self.index.lookup_many(missing)
+            lookups.update(zip(missing, zip(numbers.tolist(), extendable.tolist())))
+        return [lookups[gram] for gram in grams]
 
     def _span(self, text: str, start: int, end: int, key: str, number: int,
               headlines: dict[int, bool]) -> Span:
@@ -135,7 +178,8 @@ class GazetteerMatcher:
             end = after.end()
         else:
             qualifier = strip_qualifier(key)[1]  # a name that includes its qualifier
-            before = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
+            before = (_QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
+                      if _may_follow_prefix_qualifier(text, start) else None)
             if before:
                 qualifier = PREFIX_QUALIFIERS[" ".join(before.group(1).lower().split())]
         line_start = text.rfind("\n", 0, start) + 1

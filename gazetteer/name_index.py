@@ -22,7 +22,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,7 @@ __all__ = ["NameIndex", "cache_dir", "key_hash"]
 # Bump when the index layout, the hash or the folding rules change: old caches are then ignored.
 _INDEX_VERSION = 5
 _NAME_TYPE_CODES = {name_type: code for code, name_type in enumerate(_schema.NAME_TYPES)}
+_MEMO_MAX = 500_000  # memoised single lookups kept, at most
 _ARRAYS = ("key_hashes", "prefix_hashes", "offsets", "rows", "name_types", "zipf", "parent_rows")
 
 
@@ -99,14 +100,21 @@ class NameIndex:
     name_types: np.ndarray
     zipf: np.ndarray
     parent_rows: np.ndarray  # per place row: its parent's row, -1 at the top
+    # Folded key -> key number, for the single lookups the resolver makes over and over.
+    _numbers: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.key_hashes)
 
     def key_number(self, key: str) -> int:
         """The number of the folded ``key``, or -1 when no place has that name."""
-        found, position = _sorted_member(self.key_hashes, np.array([key_hash(key)], dtype=np.uint64))
-        return int(position[0]) if found[0] else -1
+        number = self._numbers.get(key)
+        if number is None:
+            if len(self._numbers) > _MEMO_MAX:
+                self._numbers.clear()
+            found, position = _sorted_member(self.key_hashes, np.array([key_hash(key)], dtype=np.uint64))
+            number = self._numbers[key] = int(position[0]) if found[0] else -1
+        return number
 
     def lookup_many(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """For each folded key: ``(key number or -1, whether some longer key starts with it)``."""

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "fold_name"]
+import numpy as np
+
+__all__ = ["fold", "fold_code_points", "fold_name"]
 
 # Letters whose decomposition does not strip to an ASCII base.
 _SPECIAL = {
@@ -62,6 +64,32 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """Fold ``text`` for matching; the result has exactly ``len(text)`` characters."""
     return text.translate(_TABLE)
+
+
+# fold() per code point of the Basic Multilingual Plane, filled in as characters are met.
+_UNSEEN = 0xFFFFFFFF
+_BMP_FOLD = np.full(0x10000, _UNSEEN, dtype=np.uint32)
+
+
+def fold_code_points(codes: np.ndarray) -> np.ndarray:
+    """``fold`` of the text whose code points are ``codes`` (uint32), as code points.
+
+    A table lookup, many times faster than ``str.translate`` on long texts.
+
+    >>> codes = np.frombuffer("Vorukh’s".encode("utf-32-le"), dtype=np.uint32)
+    >>> fold_code_points(codes).tobytes().decode("utf-32-le")
+    'vorukh s'
+    """
+    if len(codes) and int(codes.max()) > 0xFFFF:  # (rare: characters beyond the BMP)
+        text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        return np.frombuffer(fold(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = _BMP_FOLD[codes]
+    unseen = folded == _UNSEEN
+    if unseen.any():
+        for code in np.unique(codes[unseen]).tolist():
+            _BMP_FOLD[code] = ord(_TABLE[code])
+        folded = _BMP_FOLD[codes]
+    return folded
 
 
 def fold_name(name: str) -> str:

@@ -7,6 +7,8 @@ strips it when the full phrase is not itself a name.
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["QUALIFIERS", "PREFIX_QUALIFIERS", "strip_qualifier"]
 
 #: Qualifier after a name -> the kind it asks for.
@@ -23,6 +25,7 @@ PREFIX_QUALIFIERS = {"viloyati": "admin1", "city of": "city", "town of": "city",
 _LONGEST_FIRST = sorted(QUALIFIERS.items(), key=lambda item: -len(item[0]))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every span; names repeat
 def strip_qualifier(key: str) -> tuple[str, str]:
     """``(name, kind asked for)`` of a folded key, or ``(key, "")`` without a qualifier.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +129,7 @@ _SPEAKING_KINDS = frozenset({"country", "dependency", "continent", "macro_region
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|from|near|inside|outside)[ \t]+$", re.IGNORECASE)
 _LARGE_KINDS = ["continent", "macro_region", "historical", "country", "dependency", "disputed",
                 "admin1", "water"]
+_LARGE_KIND_SET = frozenset(_LARGE_KINDS)
 _NATIONAL_KINDS = frozenset({"continent", "country", "dependency"})
 # Head nouns of organisations named after a place: the place is still referred to
 # ("Pakistan Army", "Washington Post"), unlike a surname after a first name.
@@ -140,6 +142,8 @@ _ORGANISATION_HEADS = frozenset(
     "officials guard mission club".split()
 )
 _ACRONYM_MAX = 5
+_DISTANCE_BATCH_CELLS = 1_000_000  # readings x places per distance matrix, at most
+_MEMO_MAX = 200_000  # entries per memo table: a bound on memory for endless streams of names
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
 
 
@@ -148,11 +152,11 @@ def _opens_sentence(text: str, index: int) -> bool:
     return index == 0 or not head or head[-1] in ".!?:;\n"
 
 
-def _is_plural_people(span: Span, names) -> bool:
+def _is_plural_people(key: str, names) -> bool:
     """"Mexicans", "South Koreans": a demonym plus "s" whose singular is a demonym too."""
-    if not span.key.endswith("s"):
+    if not key.endswith("s"):
         return False
-    singular = names.key_number(span.key[:-1])
+    singular = names.key_number(key[:-1])
     return singular >= 0 and bool((names.entries(singular)[1] == _DEMONYM).any())
 
 
@@ -169,8 +173,44 @@ _NAME_WORDS_AFTER = re.compile(r"((?:[ \t]+[A-Z][\w'’-]*){0,3})")  # up to thr
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 # A first name, then a middle initial or a particle, right before a span: "Gino D. Bassett",
 # "Mike de Kock", "Osama bin Laden".
+_NAME_LINKS = "de da di del della du van von der den ter bin ibn".split()
 _NAME_LINK_BEFORE = re.compile(
-    r"([^\W\d_][\w'’-]*)[ \t]+(?:[A-Z]\.|de|da|di|del|della|du|van|von|der|den|ter|bin|ibn)[ \t]+$")
+    r"([^\W\d_][\w'’-]*)[ \t]+(?:[A-Z]\.|" + "|".join(_NAME_LINKS) + r")[ \t]+$")
+_NAME_LINK_SET = frozenset(_NAME_LINKS)
+
+_UNSEARCHED = object()  # "not searched yet", as opposed to None ("no match")
+_BEFORE_WINDOW = 40  # characters before a span in which the words before it are looked for
+_BLANKS = " \t"
+
+
+def _search_before(pattern: re.Pattern, text: str, end: int, *, words: int) -> re.Match | None:
+    """``pattern.search`` of the ``_BEFORE_WINDOW`` characters before ``end``, for a pattern
+    ending in ``[ \t]+$`` that spans at most ``words`` blank-separated words.
+
+    The search starts at the first of those words rather than 40 characters back: a match
+    cannot start earlier, and a regex anchored at ``$`` otherwise tries every position.
+    """
+    lower = max(0, end - _BEFORE_WINDOW)
+    if end > lower and text[end - 1] == "\n":
+        return pattern.search(text, lower, end)  # ("$" also matches before a final newline)
+    window = text[lower:end]
+    first = len(window)
+    for _ in range(words):  # back over the blanks, then over the word before them
+        head = window[:first].rstrip(_BLANKS)
+        first = max(head.rfind(" "), head.rfind("\t")) + 1
+    return pattern.search(text, lower + first, end)
+
+
+def _may_follow_name_link(text: str, end: int) -> bool:
+    """A cheap test before :data:`_NAME_LINK_BEFORE`: is the word before ``end`` an initial or
+    a particle ("D.", "de", "bin")?"""
+    if end == 0 or text[end - 1] == "\n":
+        return end > 0  # (let the regex decide: "$" also matches before a final newline)
+    if text[end - 1] not in _BLANKS:
+        return False
+    head = text[max(0, end - _BEFORE_WINDOW):end].rstrip(_BLANKS)
+    word = head[max(head.rfind(" "), head.rfind("\t")) + 1:]
+    return word in _NAME_LINK_SET or (len(word) == 2 and word[1] == "." and "A" <= word[0] <= "Z")
 
 
 @dataclass
@@ -187,6 +227,16 @@ class Candidate:
     score: float
     reasons: list[str] = field(default_factory=list)
     supported: bool = False  # the article's other places back it (its country, a neighbour, its division)
+
+
+@dataclass(frozen=True)
+class _NameFacts:
+    """What the places of one name are, whatever the text: for the place-reference tests."""
+
+    demonym: bool         # some place has it as its people's adjective ("Tajik")
+    national: bool        # it is a country's (or continent's) own name, not an adjective
+    large: bool           # some place of that name is a province or larger
+    largest_city: int     # population of its largest city (0 when none)
 
 
 def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -228,6 +278,12 @@ class ContextResolver:
         self._feature = table["feature_code"].to_numpy(dtype=object)
         self._curated = (table["source"] == "curated").to_numpy()
         self._parent_row = gazetteer.parent_rows
+        # What does not depend on the article is worked out once per name and kept: the
+        # facts about each name's places, whether a word joins a name, and the scored
+        # candidates of a name as written (texts repeat their names).
+        self._facts: dict[int, _NameFacts] = {}
+        self._joins: dict[str, bool] = {}
+        self._scored: dict[tuple, list[tuple]] = {}
 
     # -- public ---------------------------------------------------------------------
     def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
@@ -255,7 +311,7 @@ class ContextResolver:
 
     # -- step 1: is the span a place reference? ---------------------------------------
     def _is_place_reference(self, text: str, span: Span) -> bool:
-        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        before = _search_before(_WORD_BEFORE, text, span.start, words=1)
         if before and before.group(1).rstrip(".").lower() in _TITLES:
             return False  # "Minister Ararat Mirzoyan", "USS Abraham Lincoln"
         if span.in_headline:
@@ -263,7 +319,7 @@ class ContextResolver:
         # A capitalised neighbour joined by one space makes the span part of a longer proper
         # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
         # Mirzoyan", "China Road and Bridge Corporation".
-        if (self._first_name_before(text, span) and not self._names_a_country(span)
+        if (self._first_name_before(text, span, before) and not self._names_a_country(span)
                 and not (span.surface.isupper() and self._names_a_large_place(span))):
             # (A word before a country is almost never a first name, "DeSmog Canada", and an
             # abbreviation is no surname, "FrontCounter BC".)
@@ -281,31 +337,52 @@ class ContextResolver:
             return True  # "EU Aviation Strategy", "UK Government": an abbreviation is no first name
         return not self._joins_name(word)
 
+    def _number(self, span: Span) -> int:
+        """The span's key number (spans made by hand may lack it)."""
+        return span.key_number if span.key_number >= 0 else self.gazetteer.names.key_number(span.key)
+
+    def _name_facts(self, number: int) -> _NameFacts:
+        facts = self._facts.get(number)
+        if facts is None:
+            if len(self._facts) > _MEMO_MAX:
+                self._facts.clear()
+            rows, types = self.gazetteer.names.entries(number)
+            kinds, types = self._kind[rows].tolist(), types.tolist()
+            facts = self._facts[number] = _NameFacts(
+                demonym=_DEMONYM in types,
+                national=any(k in _NATIONAL_KINDS and t != _DEMONYM for k, t in zip(kinds, types)),
+                large=any(k in _LARGE_KIND_SET for k in kinds),
+                largest_city=max((int(self._population[r]) for r, k in zip(rows.tolist(), kinds)
+                                  if k == "city"), default=0))
+        return facts
+
     def _is_demonym(self, span: Span) -> bool:
-        return bool((self.gazetteer.names.entries(span.key_number)[1] == _DEMONYM).any())
+        return self._name_facts(self._number(span)).demonym
 
     def _names_a_country(self, span: Span) -> bool:
-        rows, types = self.gazetteer.names.entries(span.key_number)
-        return bool((np.isin(self._kind[rows], list(_NATIONAL_KINDS)) & (types != _DEMONYM)).any())
+        return self._name_facts(self._number(span)).national
 
     def _names_a_large_place(self, span: Span, *, or_city_of: int | None = None) -> bool:
         """True when some place called ``span.key`` is a country, province or larger, or, given
         ``or_city_of``, a city of at least that many people."""
-        rows, _ = self.gazetteer.names.entries(span.key_number)
-        large = np.isin(self._kind[rows], _LARGE_KINDS)
-        if or_city_of is not None:
-            large |= (self._kind[rows] == "city") & (self._population[rows] >= or_city_of)
-        return bool(large.any())
+        facts = self._name_facts(self._number(span))
+        return facts.large or (or_city_of is not None and facts.largest_city >= or_city_of)
 
-    def _first_name_before(self, text: str, span: Span) -> re.Match | None:
-        """The capitalised word right before ``span`` when it reads as a first name, else None."""
-        linked = _NAME_LINK_BEFORE.search(text, max(0, span.start - 40), span.start)
+    def _first_name_before(self, text: str, span: Span, before: object = _UNSEARCHED
+                           ) -> re.Match | None:
+        """The capitalised word right before ``span`` when it reads as a first name, else None.
+
+        ``before`` is :data:`_WORD_BEFORE`'s match before the span, when already searched.
+        """
+        linked = (_search_before(_NAME_LINK_BEFORE, text, span.start, words=2)
+                  if _may_follow_name_link(text, span.start) else None)
         if linked and linked.group(1)[0].isupper():
             # (Checked first: the matcher takes the initial's period for a sentence end.)
             return linked if self._joins_name(linked.group(1)) else None
         if span.sentence_initial:
             return None  # "... in March. Britain blames": the word before ends a sentence
-        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if before is _UNSEARCHED:
+            before = _search_before(_WORD_BEFORE, text, span.start, words=1)
         if not before or before.group(1).endswith(("'s", "’s")):
             return None  # "Afghanistan's Badakhshan", "Putin's Russia": a genitive, not a first name
         # "John Kelly said": a first name may open a sentence too.
@@ -313,6 +390,14 @@ class ContextResolver:
 
     def _joins_name(self, word: str) -> bool:
         """True when capitalised ``word`` next to a place name would make one longer name."""
+        joins = self._joins.get(word)
+        if joins is None:
+            if len(self._joins) > _MEMO_MAX:
+                self._joins.clear()
+            joins = self._joins[word] = self._word_joins_name(word)
+        return joins
+
+    def _word_joins_name(self, word: str) -> bool:
         lower = word.lower()
         if (len(word) < 2 or not word[0].isupper() or lower in _PLACE_MODIFIERS
                 or lower in _PLACE_HEADS or lower in _NON_NAME_WORDS):
@@ -323,29 +408,41 @@ class ContextResolver:
 
     # -- step 2: candidates and their scores ----------------------------------------
     def _candidates(self, span: Span, text: str) -> list[Candidate]:
-        number = span.key_number if span.key_number >= 0 else self.gazetteer.names.key_number(span.key)
-        rows, types = self.gazetteer.names.entries(number)
-        if _is_acronym(span, text):
-            # "NATO", "BA", "APC" in running text are acronyms of something else; places are
-            # written that way through abbreviations ("GBAO") or when they are large ("U.S.").
-            keep = (types == _ABBREVIATION) | np.isin(self._kind[rows], _ACRONYM_KINDS)
-            rows, types = rows[keep], types[keep]
         # "Kelly said" is a person; "Baku says" is a government; "officials in Dushanbe said"
         # is a place whatever follows.
         speaker = bool(_SAYS.match(text, span.end)) and not _LOCATIVE_BEFORE.search(
             text, max(0, span.start - 12), span.start)
+        number = self._number(span)
+        memo_key = (number, span.key, span.qualifier, _is_acronym(span, text), speaker)
+        scored = self._scored.get(memo_key)
+        if scored is None:
+            if len(self._scored) > _MEMO_MAX:
+                self._scored.clear()
+            scored = self._scored[memo_key] = self._score_candidates(number, *memo_key[1:])
+        return [Candidate(*fields, reasons=list(reasons)) for *fields, reasons in scored]
+
+    def _score_candidates(self, number: int, key: str, qualifier: str, acronym: bool,
+                          speaker: bool) -> list[tuple]:
+        """The candidates of a name as written, scored by prior and qualifier, best first, as
+        tuples of :class:`Candidate` fields (the same for every text that writes it so)."""
+        rows, types = self.gazetteer.names.entries(number)
+        if acronym:
+            # "NATO", "BA", "APC" in running text are acronyms of something else; places are
+            # written that way through abbreviations ("GBAO") or when they are large ("U.S.").
+            keep = (types == _ABBREVIATION) | np.isin(self._kind[rows], _ACRONYM_KINDS)
+            rows, types = rows[keep], types[keep]
         if (types == _DEMONYM).any():
             # An adjective such as "Tajik" names the people's country, not a village of that name.
             # People in the plural ("Mexicans") say who, not where: the evaluation agrees.
-            if not self.include_demonyms or _is_plural_people(span, self.gazetteer.names):
+            if not self.include_demonyms or _is_plural_people(key, self.gazetteer.names):
                 return []
             keep = types == _DEMONYM
             rows, types = rows[keep], types[keep]
         # Junk collisions are single everyday words ("No", "Gulf"), never names like "New York".
         junk_alternates = (self.gazetteer.names.zipf[number] >= _JUNK_ALTERNATE_ZIPF
-                           and " " not in span.key)
+                           and " " not in key)
         # Москва is Moscow's own name in another script; "No" is a Latin spelling of Ho (Ghana).
-        latin = span.key.isascii()
+        latin = key.isascii()
         out = []
         for row, name_type in zip(rows.tolist(), types.tolist()):
             kind = self._kind[row]
@@ -358,18 +455,22 @@ class ContextResolver:
             if speaker and kind not in _SPEAKING_KINDS and self._feature[row] != "PPLC":
                 continue  # people speak; countries, provinces and capitals do too, by metonymy
             score, reasons = self._prior(row, kind, name_type)
-            fit = _QUALIFIER_FIT.get(span.qualifier, {}).get(kind, 0.0)
+            fit = _QUALIFIER_FIT.get(qualifier, {}).get(kind, 0.0)
             if fit:
                 score += fit
-                reasons.append(f"qualifier asks for {span.qualifier}")
+                reasons.append(f"qualifier asks for {qualifier}")
             out.append(Candidate(row, kind, self._country[row], self._lat[row], self._lon[row],
                                  name_type == _DEMONYM, name_type, score, reasons))
-        if self.gazetteer.names.zipf[number] >= _COMMON_WORD_ZIPF and " " not in span.key:
+        if self.gazetteer.names.zipf[number] >= _COMMON_WORD_ZIPF and " " not in key:
             # An everyday word ("California", "Home") is only ever a famous place: :meth:`_evidence`
             # rejects the small ones, so they must neither outscore it nor lend context.
             out = [c for c in out if self._is_strong(c)]
         out.sort(key=lambda c: (-c.score, c.row))
-        return out[: self.max_candidates]
+        out = out[: self.max_candidates]
+        self._prefer_seats(qualifier, out)
+        out.sort(key=lambda c: (-c.score, c.row))
+        return [(c.row, c.kind, c.country_code, c.lat, c.lon, c.demonym, c.name_type, c.score,
+                 tuple(c.reasons)) for c in out]
 
     def _is_strong(self, cand: Candidate) -> bool:
         """A kind, or a city size, that is the usual meaning of its name even as a common word."""
@@ -396,9 +497,9 @@ class ContextResolver:
             reasons.append("by an alternate name")
         return score, reasons
 
-    def _prefer_seats(self, span: Span, cands: list[Candidate]) -> None:
+    def _prefer_seats(self, qualifier: str, cands: list[Candidate]) -> None:
         """Without a qualifier, "Moscow" is the city, not the oblast named after it."""
-        if span.qualifier:
+        if qualifier:
             return
         # A division's seat is an administrative centre nearby, or a namesake right at its point;
         # any other namesake town ("California", Pennsylvania) does not count.
@@ -422,10 +523,6 @@ class ContextResolver:
 
     def _add_context(self, spans: list[Span], candidates: dict[int, list[Candidate]]) -> None:
         """Raise candidates that sit in the article's countries and near its sure places."""
-        for span in spans:
-            self._prefer_seats(span, candidates[id(span)])
-        for cands in candidates.values():
-            cands.sort(key=lambda c: (-c.score, c.row))
         # Sure places, with the name that gave them: a name is never its own context.
         sure = [(span.key, cands[0]) for span in spans for cands in [candidates[id(span)]]
                 if len(cands) == 1 or (cands and cands[0].score - cands[1].score >= _SURE_MARGIN)]
@@ -436,25 +533,24 @@ class ContextResolver:
                     and (a.kind != "city" or self._population[a.row] >= _COUNTRY_ANCHOR_POPULATION)]
         local = [(key, a) for key, a in sure if a.kind not in ("continent", "macro_region", "historical")]
         local_keys = np.array([key for key, _ in local], dtype=object)
-        anchor_lats = np.array([a.lat for _, a in local])
-        anchor_lons = np.array([a.lon for _, a in local])
-        for span in spans:
+        national_per_country = Counter(a.country_code for _, a in national)
+        ambiguous = [span for span in spans if len(candidates[id(span)]) >= 2]
+        distances = self._distances_to(local, [candidates[id(span)] for span in ambiguous])
+        for span, to_sure in zip(ambiguous, distances):
             cands = candidates[id(span)]
-            if len(cands) < 2:
-                continue
             # Other names' sure places support any reading; this name's sure reading (from its
             # other mentions) supports only itself, never its rivals ("Kherson" the city does
             # not make "Kherson" the oblast likelier).
-            own = next((a for key, a in national if key == span.key), None)
+            own_name = [a for key, a in national if key == span.key]
+            own = own_name[0] if own_name else None
             others = local_keys != span.key if len(local) else np.zeros(0, dtype=bool)
-            if others.any():
-                nearest = _distance_matrix_km(cands, anchor_lats[others], anchor_lons[others]).min(axis=1)
+            nearest = to_sure[:, others].min(axis=1).tolist() if others.any() else None
             countries_of_name = {c.country_code for c in cands}
             # ("Lebanon": a town named after a country competes with the country itself.)
             names_a_country = any(c.kind in _NATIONAL_KINDS and c.name_type == _CANONICAL for c in cands)
             for i, cand in enumerate(cands):
-                in_country = sum(1 for key, a in national if a.country_code == cand.country_code
-                                 and (key != span.key or a.row == cand.row))
+                in_country = national_per_country[cand.country_code] - sum(
+                    1 for a in own_name if a.country_code == cand.country_code and a.row != cand.row)
                 if own is not None and own.row == cand.row:
                     in_country -= 1  # one mention is not its own context
                 if in_country > 0:
@@ -466,10 +562,35 @@ class ContextResolver:
                     cand.score += 1.0 if small else 2.0 + 0.5 * min(in_country, 3)
                     cand.reasons.append(f"in {cand.country_code}, which the text names")
                     cand.supported = True
-                if others.any() and nearest[i] < 500:
+                if nearest is not None and nearest[i] < 500:
                     cand.score += 2.5 * math.exp(-nearest[i] / 250)
                     cand.reasons.append(f"{nearest[i]:.0f} km from another place in the text")
                     cand.supported = True
+
+    @staticmethod
+    def _distances_to(places: list[tuple[str, Candidate]], readings: list[list[Candidate]]):
+        """Per list of ``readings``: the km from each reading to each of ``places``.
+
+        Computed for many names at once (numpy's cost is per call), in batches of
+        bounded size, since a long page can name thousands of places.
+        """
+        if not places:
+            yield from (np.zeros((len(cands), 0)) for cands in readings)
+            return
+        lats, lons = np.array([a.lat for _, a in places]), np.array([a.lon for _, a in places])
+        batch_rows = max(1, _DISTANCE_BATCH_CELLS // len(places))
+        start = 0
+        while start < len(readings):
+            end, rows = start, 0
+            while end < len(readings) and (rows == 0 or rows + len(readings[end]) <= batch_rows):
+                rows += len(readings[end])
+                end += 1
+            matrix = _distance_matrix_km([c for cands in readings[start:end] for c in cands], lats, lons)
+            first = 0
+            for cands in readings[start:end]:
+                yield matrix[first:first + len(cands)]
+                first += len(cands)
+            start = end
 
     def _add_mutual_support(self, spans: list[Span], candidates: dict[int, list[Candidate]],
                             sure_keys: set[str]) -> None:
@@ -551,10 +672,10 @@ class ContextResolver:
         chosen = {}
         for sense, total in totals.items():
             ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
-            scores = np.array([t / counts[sense] for _, t in ranked[:5]])
-            probabilities = np.exp((scores - scores.max()) / 2.0)
+            scores = [t / counts[sense] for _, t in ranked[:5]]  # best first
+            probabilities = [math.exp((score - scores[0]) / 2.0) for score in scores]
             winner = best[sense][ranked[0][0]]
-            chosen[sense] = (winner, float(probabilities[0] / probabilities.sum()), float(scores[0]))
+            chosen[sense] = (winner, probabilities[0] / sum(probabilities), scores[0])
         return chosen
 
     def _evidence(self, span: Span, winner: Candidate) -> float:

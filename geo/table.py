@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pandas as pd
@@ -46,29 +47,50 @@ _SNIPPET_MAX = 400
 _HEADING_MARK = re.compile(r"[ \t]*#{1,6}[ \t]+")
 
 
+class SentenceFinder:
+    """Find the sentence around any span of ``text[lower:upper]``, finding its breaks once.
+
+    (Scanning from ``lower`` for every mention would cost a section's length per mention.)
+    """
+
+    def __init__(self, text: str, lower: int = 0, upper: int | None = None):
+        self.text, self.lower = text, lower
+        self.upper = len(text) if upper is None else upper
+        breaks = list(_SENTENCE_BREAK.finditer(text, lower, self.upper))
+        self._starts = [b.start() for b in breaks]
+        self._ends = [b.end() for b in breaks]
+
+    def snippet(self, start: int, end: int) -> str:
+        """The sentence holding ``text[start:end]``, at most ``_SNIPPET_MAX`` characters, one-spaced."""
+        before = bisect.bisect_right(self._ends, start)  # breaks ending at or before the span
+        sentence_start = self._ends[before - 1] if before else self.lower
+        after = bisect.bisect_left(self._starts, end)  # the first break at or after its end
+        sentence_end = self._starts[after] if after < len(self._starts) else self.upper
+        sentence_start = max(sentence_start, start - _SNIPPET_MAX // 2)
+        sentence_end = min(sentence_end, end + _SNIPPET_MAX // 2)
+        heading = _HEADING_MARK.match(self.text, sentence_start, start)  # "# " of a Markdown headline
+        if heading:
+            sentence_start = heading.end()
+        return " ".join(self.text[sentence_start:sentence_end].split())
+
+
 def snippet_around(text: str, start: int, end: int, lower: int = 0, upper: int | None = None) -> str:
     """The sentence of ``text`` holding ``text[start:end]``, within ``[lower, upper)``.
 
     >>> snippet_around("One. Clashes hit Vorukh today. Three.", 17, 23)
     'Clashes hit Vorukh today.'
+    >>> snippet_around("One. Vorukh was hit today. Three.", 5, 11)
+    'Vorukh was hit today.'
     """
-    upper = len(text) if upper is None else upper
-    sentence_start = lower
-    for match in _SENTENCE_BREAK.finditer(text, lower, start):
-        sentence_start = match.end()
-    following = _SENTENCE_BREAK.search(text, end, upper)
-    sentence_end = following.start() if following else upper
-    sentence_start = max(sentence_start, start - _SNIPPET_MAX // 2)
-    sentence_end = min(sentence_end, end + _SNIPPET_MAX // 2)
-    heading = _HEADING_MARK.match(text, sentence_start, start)  # "# " of a Markdown headline
-    if heading:
-        sentence_start = heading.end()
-    return " ".join(text[sentence_start:sentence_end].split())
+    return SentenceFinder(text, lower, upper).snippet(start, end)
 
 
 def mention_rows(document: Document, article: Article, section: Section, mentions: list[Mention],
                  themes: str, theme_reasons: str):
     """Rows (dicts in :data:`MENTION_COLUMNS` order) for the mentions of one section."""
+    if not mentions:
+        return
+    sentences = SentenceFinder(document.text, section.start, section.end)
     for mention in mentions:
         place = mention.place
         yield {
@@ -80,8 +102,7 @@ def mention_rows(document: Document, article: Article, section: Section, mention
             "place_name": place.name, "kind": place.kind, "country_code": place.country_code,
             "lat": place.lat, "lon": place.lon, "confidence": mention.confidence,
             "reason": mention.reason, "themes": themes, "theme_reasons": theme_reasons,
-            "snippet": snippet_around(document.text, mention.start, mention.end,
-                                      section.start, section.end),
+            "snippet": sentences.snippet(mention.start, mention.end),
         }
 
 
