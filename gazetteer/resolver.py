@@ -15,6 +15,7 @@ Resolution runs in three steps:
 
 from __future__ import annotations
 
+import array
 import math
 import re
 from collections import Counter
@@ -277,7 +278,8 @@ class ContextResolver:
         self._population = table["population"].to_numpy(dtype=np.int64)
         self._feature = table["feature_code"].to_numpy(dtype=object)
         self._curated = (table["source"] == "curated").to_numpy()
-        self._parent_row = gazetteer.parent_rows
+        # (An array.array: read one item at a time, it is much faster to index than numpy.)
+        self._parent_row = array.array("i", gazetteer.parent_rows.astype(np.int32).tobytes())
         # What does not depend on the article is worked out once per name and kept: the
         # facts about each name's places, whether a word joins a name, and the scored
         # candidates of a name as written (texts repeat their names).
