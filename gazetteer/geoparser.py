@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .fallback import FallbackResolver
 from .gazetteer import Gazetteer
 from .matcher import GazetteerMatcher
 from .mention import Mention, Span
@@ -14,7 +15,11 @@ class Geoparser:
     """Find and resolve the place mentions of a text.
 
     Every collaborator can be injected; by default the shipped gazetteer,
-    its Aho–Corasick matcher and the context resolver are used.
+    its Aho–Corasick matcher and the context resolver are used. With a
+    ``geocoder`` (e.g. :class:`gazetteer.online.OnlineGeocoder`), place-like
+    names the gazetteer lacks are looked up with it
+    (:class:`gazetteer.fallback.FallbackResolver`); without one nothing is
+    ever asked online.
 
     Examples
     --------
@@ -24,12 +29,14 @@ class Geoparser:
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, matcher=None, resolver=None,
-                 include_demonyms: bool = True):
+                 include_demonyms: bool = True, geocoder=None):
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.matcher = matcher if matcher is not None else GazetteerMatcher(self.gazetteer.names)
         self.resolver = resolver if resolver is not None else ContextResolver(
             self.gazetteer, include_demonyms=include_demonyms
         )
+        if geocoder is not None:
+            self.resolver = FallbackResolver(self.resolver, geocoder)
 
     def spans(self, text: str) -> list[Span]:
         """Every name-like span of ``text`` before resolution."""

@@ -145,10 +145,17 @@ class GazetteerMatcher:
         starts = np.flatnonzero(letter & np.concatenate(([True], ~letter[:-1])))
         ends = (np.flatnonzero(letter & np.concatenate((~letter[1:], [True]))) + 1).tolist()
         active = np.flatnonzero(_is_upper(codes[original[starts]])).tolist()
+        # A name never spans a blank line (nor a masked metadata line): "Khatlon\n\nProvince".
+        newlines = np.cumsum(codes == 10)
+        last_chars = original[np.asarray(ends[:-1], dtype=np.int64) - 1]
+        apart = ((newlines[original[starts[1:]]] - newlines[last_chars]) >= 2).tolist()
         starts = starts.tolist()
         length = 1
         while active and length <= _MAX_WORDS:
-            active = [i for i in active if i + length <= len(starts)]
+            if length == 1:
+                active = [i for i in active if i < len(starts)]
+            else:  # (the word just added must not lie beyond a blank line)
+                active = [i for i in active if i + length <= len(starts) and not apart[i + length - 2]]
             grams = [compact[starts[i]:ends[i + length - 1]] for i in active]
             answers = self._look_up(grams)
             for i, gram, (number, _) in zip(active, grams, answers):

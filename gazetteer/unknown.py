@@ -12,17 +12,17 @@ import re
 
 from .matcher import is_headline, line_around
 from .mention import Span
+from .normalize import fold_name
 
-__all__ = ["unknown_place_names"]
+__all__ = ["unknown_place_names", "unknown_place_spans"]
 
 _NAME = r"([A-ZА-ЯЁІЇЄҐ][\w'’-]+(?:[ \t]+[A-ZА-ЯЁІЇЄҐ][\w'’-]+){0,2})"
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:in|near|outside|around|at|from|towards?|village of|town of|city of|district of|"
     r"province of|region of)[ \t]+(?:the[ \t]+)?" + _NAME
 )
-_BEFORE_DIVISION = re.compile(
-    _NAME + r"[ \t]+(?i:district|province|region|oblast|village|town|valley|river|mountains)\b",
-)
+_DIVISION_WORDS = "district province region oblast village town valley river mountains".split()
+_BEFORE_DIVISION = re.compile(_NAME + r"[ \t]+(?i:" + "|".join(_DIVISION_WORDS) + r")\b")
 # Calendar words follow "in" as often as places do ("in March", "on Monday").
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
@@ -30,15 +30,14 @@ _CALENDAR = frozenset(
 )
 
 
-def unknown_place_names(text: str, spans: list[Span]) -> list[str]:
-    """Place-like names in ``text`` that overlap none of ``spans``, in text order.
-
-    >>> unknown_place_names("Water was cut near Golovnoi in March.", [])
-    ['Golovnoi']
-    """
+def _candidates(text: str, spans: list[Span]) -> set[tuple[int, int, str]]:
+    """``(start, end, name)`` of every place-like name that overlaps none of ``spans``."""
     covered = [(s.start, s.end) for s in spans]
-    names = []
-    for pattern in (_AFTER_PREPOSITION, _BEFORE_DIVISION):
+    found = set()
+    lowered = text.lower()
+    # (A text without a division word spares the second scan, which tries every capital.)
+    patterns = [_AFTER_PREPOSITION] + ([_BEFORE_DIVISION] if any(w in lowered for w in _DIVISION_WORDS) else [])
+    for pattern in patterns:
         for match in pattern.finditer(text):
             start, end = match.span(1)
             name = match.group(1)
@@ -48,5 +47,31 @@ def unknown_place_names(text: str, spans: list[Span]) -> list[str]:
                 continue
             if is_headline(line_around(text, start, end)[1]):
                 continue  # "... War in Seventeen Months": every word is capitalised there
-            names.append((start, name))
-    return [name for _, name in sorted(set(names))]
+            found.add((start, end, name))
+    return found
+
+
+def unknown_place_names(text: str, spans: list[Span]) -> list[str]:
+    """Place-like names in ``text`` that overlap none of ``spans``, in text order.
+
+    >>> unknown_place_names("Water was cut near Golovnoi in March.", [])
+    ['Golovnoi']
+    """
+    return [name for _, name in sorted({(start, name) for start, _, name in _candidates(text, spans)})]
+
+
+def unknown_place_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Where :func:`unknown_place_names` found its names: non-overlapping spans in text order.
+
+    Of overlapping finds the one starting first (then the longest) is kept;
+    ``key`` is the folded name and ``key_number`` is -1 (no gazetteer name).
+
+    >>> [(s.start, s.end, s.surface) for s in unknown_place_spans("Shelling hit Golovnoi village.", [])]
+    [(13, 21, 'Golovnoi')]
+    """
+    kept: list[Span] = []
+    for start, end, name in sorted(_candidates(text, spans), key=lambda c: (c[0], -c[1])):
+        if kept and start < kept[-1].end:
+            continue
+        kept.append(Span(start, end, name, fold_name(name)))
+    return kept

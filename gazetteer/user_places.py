@@ -16,6 +16,7 @@ import io
 import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -58,13 +59,16 @@ def _place(where: str, record: dict, geometry=None) -> tuple[Place, list[str], o
     population = record.get("population") or 0
     try:
         population = int(float(population))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: "1e400", "inf"
         raise UserGazetteerError(f"{where}: population {population!r} is not a whole number") from None
     country = str(record.get("country_code") or "").strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         raise UserGazetteerError(f"{where}: country_code {country!r} is not an ISO 3166-1 "
                                  "alpha-2 code such as TJ")
     place_id = str(record.get("place_id") or "").strip() or f"user:{_slug(name)}"
+    if not place_id.isprintable():
+        raise UserGazetteerError(f"{where}: place_id {place_id!r} holds a line break or another "
+                                 "control character; write the id on one line, such as user:kok-tash")
     try:
         place = Place(place_id=place_id, name=name, kind=kind, country_code=country, lat=lat,
                       lon=lon, population=population, source="user")
@@ -73,17 +77,24 @@ def _place(where: str, record: dict, geometry=None) -> tuple[Place, list[str], o
     alternates = record.get("alt_names") or []
     if isinstance(alternates, str):
         alternates = alternates.split(";")
-    return place, [a.strip() for a in alternates if str(a).strip()], geometry
+    if not isinstance(alternates, list):
+        raise UserGazetteerError(f"{where}: alt_names {alternates!r} is not a list of names; write "
+                                 "them ';'-separated (\"Golovnoi;Головной\") or as a JSON list")
+    return place, [str(a).strip() for a in alternates if str(a).strip()], geometry
 
 
 def _from_csv(path: Path, text: str):
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise UserGazetteerError(f"{path}:1: broken CSV ({error}); check the quotes on this line") from error
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
+        listed = ", ".join(h if h.isprintable() else repr(h) for h in header)
         raise UserGazetteerError(
             f"{path}:1: missing column {', '.join(repr(c) for c in missing)}; the header has "
-            f"{', '.join(header) or 'nothing'}; needed: name, lat, lon (optional: {', '.join(_OPTIONAL)})")
+            f"{listed or 'nothing'}; needed: name, lat, lon (optional: {', '.join(_OPTIONAL)})")
     reader.fieldnames = header
     try:
         for record in reader:
@@ -100,24 +111,43 @@ def _from_csv(path: Path, text: str):
 def _from_geojson(path: Path, text: str):
     try:
         data = json.loads(text)
+        if "\\u" in text:  # a \uD800 escape without its other half: no character, no UTF-8
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as error:
         raise UserGazetteerError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise UserGazetteerError(f"{path}: JSON nested too deeply to read; write a "
+                                 "FeatureCollection of Features") from error
+    except UnicodeEncodeError as error:
+        raise UserGazetteerError(f"{path}: a \\uD800-\\uDFFF escape without its other half (a lone "
+                                 "UTF-16 surrogate, no character); write the character itself") from error
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise UserGazetteerError(f"{path}: expected a GeoJSON FeatureCollection")
-    for number, feature in enumerate(data.get("features") or [], start=1):
-        properties = dict(feature.get("properties") or {})
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise UserGazetteerError(f"{path}: \"features\" is not a list; "
+                                 "write \"features\": [{\"type\": \"Feature\", ...}, ...]")
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict) or not isinstance(properties or {}, dict):
+            what = "the feature" if not isinstance(feature, dict) else "its properties"
+            raise UserGazetteerError(f"{path}: feature {number}: {what} is not a JSON object; write "
+                                     "{\"type\": \"Feature\", \"geometry\": {...}, \"properties\": {...}}")
+        properties = dict(properties or {})
         # GeoJSON has no line numbers once parsed: point at the feature's name in the file.
         name = json.dumps(properties.get("name", ""), ensure_ascii=False)
         line = text.count("\n", 0, max(text.find(name), 0)) + 1
         where = f"{path}:{line}: feature {number}"
         try:
             geometry = shapely.geometry.shape(feature.get("geometry") or {})
-        except (ShapelyError, ValueError, TypeError, AttributeError, KeyError) as error:
+            valid = not geometry.is_empty and geometry.is_valid
+            point = None if not valid else geometry if geometry.geom_type == "Point" \
+                else geometry.representative_point()
+        except (ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
             raise UserGazetteerError(f"{where}: broken geometry ({error})") from error
-        if geometry.is_empty or not geometry.is_valid:
+        if not valid:
             raise UserGazetteerError(f"{where}: the geometry is empty or not valid "
                                      f"({shapely.is_valid_reason(geometry)})")
-        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
         properties.setdefault("lat", point.y)
         properties.setdefault("lon", point.x)
         yield _place(where, properties, None if geometry.geom_type == "Point" else geometry)
@@ -140,8 +170,8 @@ def read_user_places(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         records = list(_from_geojson(path, text))
     else:
         raise UserGazetteerError(f"{path}: unknown format {suffix!r}; use .csv or .geojson")
-    ids = [place.place_id for place, _, _ in records]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    counts = Counter(place.place_id for place, _, _ in records)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
         raise UserGazetteerError(f"{path}: place_id {duplicates[0]!r} is used twice; give each "
                                  "place its own place_id (or leave it out to derive one from the name)")

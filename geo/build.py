@@ -11,12 +11,13 @@ from gazetteer import Gazetteer
 
 from .assets import inline_assets
 from .embed import embed_fragment, iframe_snippet
+from .exc import ThemeError
 from .export import write_atomic, write_csv, write_geojson, write_parquet
 from .index_page import index_html
 from .places import places_frame
 from .problems import InputProblem, problems_csv
 from .render import build_map, render_html
-from .themes import Theme
+from .themes import Theme, theme_id_problem
 
 __all__ = ["COMBINED_MAP", "MapOptions", "TABLE_FORMATS", "build_outputs"]
 
@@ -49,12 +50,24 @@ def _write_map(fmap, path: Path, title: str, options: MapOptions) -> list[Path]:
     written = [path]
     if options.embed:
         fragment = embed_fragment(fmap, self_contained=options.self_contained)
-        for suffix, text in ((".fragment.html", fragment),
-                             (".iframe.html", iframe_snippet(path.name, title=title) + "\n")):
+        snippet = iframe_snippet(path.name, title=title.strip() or path.stem)
+        for suffix, text in ((".fragment.html", fragment), (".iframe.html", snippet + "\n")):
             extra = path.with_name(path.stem + suffix)
             write_atomic(extra, text)
             written.append(extra)
     return written
+
+
+def _check_theme_ids(themes: list[Theme]) -> None:
+    """Theme ids name files in the output folder: refuse any that could name another file."""
+    seen = set()
+    for theme in themes:
+        problem = theme_id_problem(theme.id)
+        if problem is None and theme.id in seen:
+            problem = f"two themes have the id {theme.id!r}; give each theme its own id"
+        if problem:
+            raise ThemeError(f"{problem}; the id names the theme's map file, <id>.html")
+        seen.add(theme.id)
 
 
 def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer,
@@ -69,7 +82,8 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
     themes, gazetteer
         What the maps show and where the theme areas come from.
     out_dir
-        Created if missing; files of the same names are replaced atomically.
+        Created if missing; files of the same names are replaced atomically. To replace the
+        whole folder at once, write into :func:`geo.output_dir.staged_output`'s folder.
     problems
         Input problems, one row each in ``errors.csv`` (a header only when there was none).
     options
@@ -85,8 +99,17 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
         ``places.csv``, ``places.geojson``, ``places.parquet`` (the table of
         :func:`geo.places.places_frame`), ``errors.csv`` and ``index.html``. The
         Parquet files are GeoParquet 1.0.0. The same input gives the same bytes.
+
+    Raises
+    ------
+    geo.exc.ThemeError
+        A theme id that is not a safe file name (see :func:`geo.themes.theme_id_problem`),
+        or two themes with one id; nothing is written then.
+    geo.exc.OutputError
+        A file cannot be written.
     """
     out_dir = Path(out_dir)
+    _check_theme_ids(themes)
     written: list[Path] = []
     combined = build_map(mentions, themes, gazetteer, title="geomap: all themes",
                          choropleth=options.choropleth)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -10,16 +12,22 @@ from pathlib import Path
 import click
 
 from gazetteer import Gazetteer, GazetteerError, Geoparser, read_user_places
+from gazetteer.name_index import cache_dir
+from gazetteer.online import DEFAULT_NOMINATIM_URL, OnlineGeocoder
 
 from ._version import __version__
 from .build import MapOptions, build_outputs
+from .cache import RESULTS_FILE, ResultCache
 from .corpus import ReadOptions, read_corpus, sample_corpus_path
+from .engine_dask import PARTS_DIR, ParserSettings, geoparse_dask, require_distributed
 from .exc import CorpusError, GeomapError
 from .export import json_record
+from .output_dir import check_output_dir, staged_output
 from .pipeline import geoparse_documents
 from .problems import InputProblem
 from .summary import format_summary
 from .tables import TableColumns
+from .terminal import for_terminal
 from .theme_check import theme_report
 from .themes import default_themes_path, load_themes
 
@@ -54,6 +62,70 @@ _demonyms_option = click.option(
 )
 
 
+def _geocoder_options(command):
+    """--geocoder, --user-agent and --geocoder-url: the opt-in online lookup of unknown names."""
+    command = click.option(
+        "--geocoder-url", default=DEFAULT_NOMINATIM_URL, show_default=True, metavar="URL",
+        help="The Nominatim server --geocoder asks.")(command)
+    command = click.option(
+        "--user-agent", default=None, metavar="TEXT",
+        help="Names your application to the geocoder, as Nominatim's policy requires "
+             "(required with --geocoder), e.g. 'my-maps/1.0 (me@example.org)'.")(command)
+    return click.option(
+        "--geocoder", type=click.Choice(["nominatim"]), default=None,
+        help="Look up place-like names the gazetteer lacks online, at most one request a second, "
+             "each name once (answers cached in the cache folder). Off by default: without it "
+             "nothing is asked online.")(command)
+
+
+def _geocoder(options: dict) -> OnlineGeocoder | None:
+    geocoder, user_agent, url = (options.pop(k) for k in ("geocoder", "user_agent", "geocoder_url"))
+    return OnlineGeocoder(user_agent, url=url) if geocoder == "nominatim" else None
+
+
+def _cache_options(command):
+    """--no-cache and --cache-dir: reuse the results of articles parsed in earlier runs (geo.cache)."""
+    command = click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Folder of the result cache. Default: $GEOMAP_CACHE_DIR, else ~/.cache/geomap.")(command)
+    return click.option(
+        "--cache/--no-cache", "use_cache", default=True, show_default=True,
+        help="Reuse the results of articles parsed before with the same gazetteer, themes and "
+             "settings, so a grown corpus only parses its new articles. Safe to delete.")(command)
+
+
+def _cache_path(options: dict) -> Path | None:
+    use_cache, folder = options.pop("use_cache"), options.pop("cache_dir")
+    return (folder or cache_dir()) / RESULTS_FILE if use_cache else None
+
+
+def _engine_options(command):
+    """--engine, --scheduler and --partitions: parse on Dask workers (geo.engine_dask)."""
+    command = click.option(
+        "--partitions", type=click.IntRange(min=1), default=None, metavar="N",
+        help="With --engine dask: split the corpus into at least N partitions (default: two per "
+             "worker; at most 32 MB of input each).")(command)
+    command = click.option(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="With --engine dask: the Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start "
+             "a local cluster, one worker per core). Workers read the inputs at the same paths.")(command)
+    return click.option(
+        "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+        help="Parse in this process, or on Dask workers (needs pip install 'geomap[dask]'); "
+             f"the dask engine also writes the mentions as OUT/{PARTS_DIR}/part-*.parquet.")(command)
+
+
+def _dask_options(options: dict) -> dict | None:
+    """``geoparse_dask``'s scheduler and partitions for ``--engine dask``, else None."""
+    engine, scheduler, partitions = (options.pop(k) for k in ("engine", "scheduler", "partitions"))
+    if engine == "dask":
+        require_distributed()  # before anything is read
+        return {"scheduler": scheduler, "partitions": partitions}
+    if scheduler is not None or partitions is not None:
+        raise click.UsageError("--scheduler and --partitions go with --engine dask")
+    return None
+
+
 def _input_options(command):
     """Options for reading tables (which column is what) and for how strict to be."""
     for role, example in reversed([("text", "body"), ("title", "headline"), ("date", "published_at"),
@@ -75,23 +147,51 @@ def _read_options(options: dict) -> ReadOptions:
 
 
 def _parse(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: tuple[Path, ...],
-           demonyms: bool, progress: bool, read_options: ReadOptions):
+           demonyms: bool, progress: bool, read_options: ReadOptions,
+           geocoder: OnlineGeocoder | None = None, cache_path: Path | None = None):
     paths = list(corpus) or [sample_corpus_path()]
-    # Read every input first: a missing path, or any problem under --strict, fails at once
-    # with nothing written; other problems are reported and the rest is read.
+    # Documents are read as they are parsed, never all held at once. The first is read before
+    # anything loads: a missing path, or no readable article at all, fails at once. Any
+    # problem under --strict fails when met; other problems are reported and the rest is read.
     problems: list[InputProblem] = []
-    documents = list(read_corpus(paths, read_options, problems))
-    if not documents:
-        raise CorpusError(f"no article could be read from {', '.join(map(str, paths))}; "
-                          + (f"first problem: {min(problems)}" if problems else "the inputs are empty"))
+    documents = read_corpus(paths, read_options, problems)
+    first = next(documents, None)
+    if first is None:
+        raise _nothing_read(paths, problems)
     user_tables = [read_user_places(path) for path in user_gazetteers]
     gazetteer = Gazetteer.load()
     for tables in user_tables:
         gazetteer = gazetteer.with_places(*tables)
-    geoparser = Geoparser(gazetteer, include_demonyms=demonyms)
+    geoparser = Geoparser(gazetteer, include_demonyms=demonyms, geocoder=geocoder)
+    if geocoder is not None:
+        cache_path = None  # a name the geocoder gave up on is asked again next run: parse its articles again
     themes = load_themes(themes_path or default_themes_path(), geoparser.gazetteer)
-    result = geoparse_documents(documents, geoparser, themes, progress=progress)
+    with (ResultCache.open(cache_path, warn=lambda message: click.echo(f"warning: {message}", err=True))
+          if cache_path is not None else contextlib.nullcontext()) as cache:
+        result = geoparse_documents(itertools.chain([first], documents), geoparser, themes,
+                                    progress=progress, cache=cache)
+    for problem in geocoder.problems if geocoder is not None else ():
+        click.echo(for_terminal(problem), err=True)
     result.problems = sorted(problems)
+    return geoparser, themes, result
+
+
+def _nothing_read(paths: list[Path], problems: list[InputProblem]) -> CorpusError:
+    return CorpusError(f"no article could be read from {', '.join(map(str, paths))}; "
+                       + (f"first problem: {min(problems)}" if problems else "the inputs are empty"))
+
+
+def _parse_dask(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: tuple[Path, ...],
+                demonyms: bool, progress: bool, read_options: ReadOptions, cache_path: Path | None,
+                parts_dir: Path, dask: dict):
+    """``_parse`` on Dask workers; the mentions are also written to ``parts_dir`` as they come."""
+    paths = list(corpus) or [sample_corpus_path()]
+    settings = ParserSettings.of(themes_path or default_themes_path(), user_gazetteers, demonyms, cache_path)
+    geoparser, themes = settings.load()  # a mistake in these files shows before a cluster starts
+    result = geoparse_dask(paths, settings, parts_dir, read_options=read_options, section_scores=False,
+                           progress=progress, **dask)
+    if not result.documents:
+        raise _nothing_read(paths, result.problems)
     return geoparser, themes, result
 
 
@@ -106,9 +206,15 @@ def main():
 @_themes_option
 @_gazetteer_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"),
-              show_default=True, help="Folder to write the maps and tables into.")
+              show_default=True,
+              help="Folder to write the maps and tables into; replaced as a whole once all is written.")
+@click.option("--force", is_flag=True,
+              help="Replace the --out folder even if it holds files and geomap did not write it.")
 @_demonyms_option
+@_geocoder_options
 @_input_options
+@_cache_options
+@_engine_options
 @click.option("--self-contained", is_flag=True,
               help="Inline Leaflet into each map, so it opens with no network but for map tiles.")
 @click.option("--embed", is_flag=True,
@@ -118,8 +224,8 @@ def main():
               help="Add a hidden layer shading countries (or provinces) by their mentions.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors and input problems.")
 @_errors_as_one_line
-def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, self_contained, embed, choropleth,
-          quiet, **options):
+def build(corpus, themes_path, user_gazetteers, out_dir, force, demonyms, self_contained, embed,
+          choropleth, quiet, **options):
     """Read CORPUS (files, folders or tables; default: the bundled sample) and write maps and tables.
 
     Reads .txt, .md, .html/.htm pages and .csv, .tsv, .jsonl, .parquet tables
@@ -127,16 +233,34 @@ def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, self_containe
     theme), OUT/combined.html (a layer per theme), OUT/<theme-id>.html, the
     mentions and places tables as .csv, .geojson and GeoParquet .parquet, and
     OUT/errors.csv (inputs that could not be read), then prints a summary.
+    OUT is replaced as a whole once everything is written; a non-empty folder
+    geomap did not write is replaced only with --force.
     """
-    geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
-                                       progress=not quiet, read_options=_read_options(options))
+    check_output_dir(out_dir, force=force)  # before the corpus is read, not after
+    dask, read_options = _dask_options(options), _read_options(options)
+    geocoder, cache_path = _geocoder(options), _cache_path(options)
+    if dask is None:
+        geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
+                                           progress=not quiet, read_options=read_options,
+                                           geocoder=geocoder, cache_path=cache_path)
+    elif geocoder is not None:
+        raise click.UsageError("--geocoder goes with --engine local: its one request a second is "
+                               "counted per process")
     map_options = MapOptions(self_contained=self_contained, embed=embed, choropleth=choropleth)
-    written = build_outputs(result.mentions, themes, geoparser.gazetteer, out_dir, result.problems,
-                            map_options)
+    with staged_output(out_dir, force=force) as staging:
+        if dask is not None:  # into the new folder, which a failed run leaves unused
+            geoparser, themes, result = _parse_dask(corpus, themes_path, user_gazetteers, demonyms,
+                                                    not quiet, read_options, cache_path,
+                                                    staging / PARTS_DIR, dask)
+        written = build_outputs(result.mentions, themes, geoparser.gazetteer, staging, result.problems,
+                                map_options)
+        if dask is not None:
+            written.append(staging / PARTS_DIR)
+    written = [out_dir / path.relative_to(staging) for path in written]
     if not quiet:
         click.echo(format_summary(result, themes, written, out_dir))
     elif result.problems:
-        click.echo("\n".join(str(p) for p in result.problems), err=True)
+        click.echo("\n".join(for_terminal(p) for p in result.problems), err=True)
 
 
 @main.command()
@@ -146,7 +270,9 @@ def build(corpus, themes_path, user_gazetteers, out_dir, demonyms, self_containe
 @_themes_option
 @_gazetteer_option
 @_demonyms_option
+@_geocoder_options
 @_input_options
+@_cache_options
 @_errors_as_one_line
 def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **options):
     """Print the resolved place mentions of PATHS, one row per mention, to standard output.
@@ -154,9 +280,10 @@ def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **opt
     Inputs that could not be read are listed on standard error, one line each.
     """
     _, _, result = _parse(paths, themes_path, user_gazetteers, demonyms, progress=False,
-                          read_options=_read_options(options))
+                          read_options=_read_options(options), geocoder=_geocoder(options),
+                          cache_path=_cache_path(options))
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(for_terminal(problem), err=True)
     frame = result.mentions
     if output_format == "csv":
         sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
@@ -175,7 +302,9 @@ def themes():
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @_gazetteer_option
 @_demonyms_option
+@_geocoder_options
 @_input_options
+@_cache_options
 @_errors_as_one_line
 def check(theme_file, corpus, user_gazetteers, demonyms, **options):
     """Validate THEME_FILE and show what each theme catches in CORPUS (default: the sample corpus).
@@ -186,5 +315,6 @@ def check(theme_file, corpus, user_gazetteers, demonyms, **options):
     and its near misses (sections scoring under the threshold).
     """
     geoparser, loaded, result = _parse(corpus, theme_file, user_gazetteers, demonyms, progress=False,
-                                       read_options=_read_options(options))
+                                       read_options=_read_options(options), geocoder=_geocoder(options),
+                                       cache_path=_cache_path(options))
     click.echo(theme_report(theme_file, loaded, result, geoparser.gazetteer), nl=False)

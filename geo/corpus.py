@@ -144,9 +144,20 @@ def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
                      ) -> tuple[list[Document], list[InputProblem]]:
     _check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
     table = read_table(path, options.columns, name=name)
-    documents = [_row_document(doc_id, str(path), record) for record in table.records]
+    documents, bare = [], []
+    for record in table.records:
+        document = _row_document(doc_id, str(path), record)
+        if document.articles:
+            documents.append(document)
+        else:
+            bare.append(record.line)
     undated = [r.line for r in table.records if r.meta.get("date") and not parse_date(r.meta["date"])]
     problems = list(table.problems)
+    if bare:
+        unit = "rows" if path.suffix.lower() == ".parquet" else "lines"
+        more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""
+        problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
+                                     f"skipped: {unit} " + ", ".join(map(str, bare[:20])) + more))
     if undated:
         problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
                                      + ", ".join(map(str, undated)), skipped=False))

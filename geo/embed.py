@@ -29,6 +29,9 @@ __all__ = ["IFRAME_SANDBOX", "embed_fragment", "iframe_snippet"]
 #: ``allow-top-navigation`` (the map never navigates the host page) and ``allow-forms``.
 IFRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
+# Every fragment loads Leaflet, and a second copy would replace the first under the maps
+# already built with it (their later drawing then mixes the two and fails): keep the first.
+_KEEP_FIRST_LEAFLET = "<script>window.L = window.geomapLeaflet = window.geomapLeaflet || window.L;</script>"
 _URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _IGNORED_IN_URLS = str.maketrans("", "", "\t\n\r")  # browsers drop these anywhere in a URL
 
@@ -40,7 +43,8 @@ def embed_fragment(fmap: folium.Map, *, height: int = 600, self_contained: bool 
     fragment holds, in this order:
 
     - the map's script and stylesheet links (or, with ``self_contained``, their text,
-      see :func:`geo.assets.inline_assets`), then what other elements put in the page
+      see :func:`geo.assets.inline_assets`), a line that keeps the first Leaflet loaded
+      in the page (so several fragments share a page), then what other elements put in the page
       header (their styles and scripts). folium's page-level parts are left out: the
       content-type and viewport ``<meta>``, the ``html, body`` full-page style and
       the ``L_NO_TOUCH``/``L_DISABLE_3D`` switches (which folium sets after Leaflet has
@@ -102,7 +106,7 @@ def embed_fragment(fmap: folium.Map, *, height: int = 600, self_contained: bool 
             body.append(child.render())
 
     fragment = "\n".join([
-        *links, *header,
+        *links, _KEEP_FIRST_LEAFLET, *header,
         '<div class="geomap-embed" style="position:relative">', *body, "</div>",
         "<script>", figure.script.render(), "</script>", "",
     ])

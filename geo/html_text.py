@@ -163,6 +163,14 @@ class _Extractor(HTMLParser):
             if not self.article_depth:
                 self.articles[-1]["end"] = self.length
 
+    def parse_html_declaration(self, i):
+        # Python's parser raises AssertionError on a "<![" it cannot read ('<!["'); HTML reads
+        # any such declaration as a bogus comment, up to the next ">".
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
     def handle_data(self, data):
         if self.in_title:
             self.title += data
@@ -179,7 +187,10 @@ def _ld_text(value) -> str:
     """A JSON-LD value as text: a string, or the ``name`` of an object ("author": {"name": ...})."""
     if isinstance(value, dict):
         value = value.get("name", "")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    # A "\ud800" escape without its other half is no character, and no UTF-8 output holds it.
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").strip()
 
 
 def _json_ld_article(blobs: list[str]) -> dict[str, str]:
@@ -187,9 +198,11 @@ def _json_ld_article(blobs: list[str]) -> dict[str, str]:
     for blob in blobs:
         try:
             data = json.loads(blob)
-        except ValueError:
+        except (ValueError, RecursionError):  # (RecursionError: arrays thousands deep)
             continue  # broken JSON-LD is common; the other metadata still counts
-        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        if isinstance(data, dict):
+            data = data.get("@graph", data)  # a list of items, one item, or junk ("@graph": null)
+        items = data if isinstance(data, list) else [data]
         for item in items:
             if not isinstance(item, dict) or "headline" not in item and "datePublished" not in item:
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .escape import escape_text
+from .map_elements import css_colour
 from .places import UNTHEMED, explode_themes
 from .render import ATTRIBUTION
 from .themes import Theme
@@ -31,7 +32,7 @@ def _theme_row(title: str, colour: str, description: str, link: str,
     dates = rows["date"][rows["date"] != ""]
     span = f"{dates.min()} – {dates.max()}" if len(dates) else ""
     name = f'<a href="{escape_text(link)}">{escape_text(title)}</a>' if link else escape_text(title)
-    return (f'<tr><td><span class="dot" style="background:{colour}"></span>{name}'
+    return (f'<tr><td><span class="dot" style="background:{css_colour(colour)}"></span>{name}'
             f'<br><small>{escape_text(description)}</small></td>'
             f'<td class="n">{articles}</td><td class="n">{len(rows)}</td>'
             f'<td class="n">{rows["place_id"].nunique()}</td><td>{escape_text(span)}</td></tr>')

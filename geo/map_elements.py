@@ -1,17 +1,41 @@
-"""Map elements folium lacks, each one class with its template (folium's plugin shape)."""
+"""Map elements folium lacks, each one class with its template (folium's plugin shape).
+
+branca puts what a ``MacroElement``'s macros render into the page as a new Jinja
+template, rendered once more: text holding ``{{ ... }}`` or ``{% ... %}`` would run
+as template code on the machine building the map. These elements put their
+rendered parts in the page as they are (:class:`_Verbatim`); folium's own elements
+only ever get text through :func:`geo.escape.escape_text`, which leaves no ``{``.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .escape import escape_text
 from .map_data import packed_data
 
-__all__ = ["MapTitle", "ThemeLayers"]
+__all__ = ["MapTitle", "ThemeLayers", "css_colour"]
+
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def css_colour(colour: object) -> str:
+    """``colour`` if it is a CSS hex colour (``#rgb``, ``#rrggbb``), which may go in a ``style``.
+
+    >>> css_colour("#d55e00")
+    '#d55e00'
+    >>> css_colour("red;background:url(//example.org/x)")
+    Traceback (most recent call last):
+    ValueError: colour 'red;background:url(//example.org/x)' is not a CSS hex colour such as "#b2182b"
+    """
+    if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
+        raise ValueError(f"colour {colour!r} is not a CSS hex colour such as \"#b2182b\"")
+    return colour
 
 
 @functools.cache  # the same runtime goes into every map of a build
@@ -19,7 +43,32 @@ def _static(name: str) -> str:
     return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
 
 
-class MapTitle(MacroElement):
+class _Verbatim(Element):
+    """Rendered text, put in the page as it is (never compiled as a template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        # As branca's second rendering did: Jinja drops one final newline.
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RenderedOnce(MacroElement):
+    """A ``MacroElement`` whose macros' output goes into the page verbatim."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part, parent in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            if part in macros:
+                parent.add_child(_Verbatim(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class MapTitle(_RenderedOnce):
     """A title box with a legend of theme colours, a Leaflet control at the top left.
 
     Parameters
@@ -27,7 +76,12 @@ class MapTitle(MacroElement):
     title : str
         Heading; shown as text, never as markup.
     legend : list of (label, colour)
-        One coloured dot and label per theme.
+        One coloured dot and label per theme; a colour is ``#rgb`` or ``#rrggbb``.
+
+    Raises
+    ------
+    ValueError
+        A colour that is not a CSS hex colour (it goes into a ``style`` attribute).
     """
 
     _template = Template(
@@ -55,11 +109,10 @@ class MapTitle(MacroElement):
         super().__init__()
         self._name = "MapTitle"
         self.title = escape_text(title)
-        # Colours come from validated theme files (#rgb / #rrggbb); labels are text.
-        self.legend = [(escape_text(label), colour) for label, colour in legend]
+        self.legend = [(escape_text(label), css_colour(colour)) for label, colour in legend]
 
 
-class ThemeLayers(MacroElement):
+class ThemeLayers(_RenderedOnce):
     """The theme layers' places, drawn in the browser from one compact data array.
 
     Parameters

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from tqdm import tqdm
@@ -13,12 +13,15 @@ from tqdm import tqdm
 from gazetteer import Geoparser, Mention
 from gazetteer.unknown import unknown_place_names
 
-from .document import Document
+from .document import Article, Document
 from .problems import InputProblem
 from .table import mention_rows, mentions_frame
 from .themes import Theme, ThemeMatch, passes, score_themes
 
-__all__ = ["CorpusResult", "SectionScores", "geoparse_documents"]
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+__all__ = ["ArticleResult", "CorpusResult", "SectionScores", "geoparse_article", "geoparse_documents"]
 
 # Everyday words dropped as non-places ("Monday", "Minister") are not worth listing to users.
 _LISTED_MAX_ZIPF = 3.5
@@ -56,48 +59,97 @@ class CorpusResult:
     section_scores: list[SectionScores] = field(default_factory=list)
     #: Input files and rows that could not be read (or were read with a caveat).
     problems: list[InputProblem] = field(default_factory=list)
+    #: Articles whose results came from the result cache (:mod:`geo.cache`); None: no cache used.
+    from_cache: int | None = None
+
+    def add(self, article: "ArticleResult") -> list[dict]:
+        """Count one article in; returns its mention rows (the caller builds the table)."""
+        self.articles += 1
+        self.sections += article.sections
+        self.spans_found += article.spans_found
+        self.not_places.update(article.not_places)
+        self.unknown_names.update(article.unknown_names)
+        self.theme_sections.update(article.theme_sections)
+        self.section_scores.extend(article.section_scores)
+        return article.rows
 
 
 def _shift(mentions: list[Mention], offset: int) -> list[Mention]:
-    return [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+    # (Built directly: dataclasses.replace costs several times more, for every mention.)
+    return [Mention(m.start + offset, m.end + offset, m.surface, m.place, m.confidence, m.reason,
+                    m.mention_kind) for m in mentions]
+
+
+@dataclass
+class ArticleResult:
+    """What one article adds to the corpus result: its mention rows and its counts."""
+
+    rows: list[dict]
+    sections: int
+    spans_found: int
+    not_places: Counter
+    unknown_names: Counter
+    theme_sections: Counter
+    section_scores: list[SectionScores]
+
+
+def geoparse_article(document: Document, article: Article, geoparser: Geoparser,
+                     themes: list[Theme]) -> ArticleResult:
+    """Geoparse one article of ``document`` and assign themes to each of its sections.
+
+    Resolution sees the whole article (one sense per name per article);
+    themes are assigned per section, so a page with two unrelated stories
+    does not mix their themes.
+    """
+    text = document.masked[article.start:article.end]
+    spans = geoparser.spans(text)
+    mentions = _shift(geoparser.resolver.resolve(text, spans), article.start)
+    # A name is never read across text the reader blanked out (the matcher stops at blank
+    # lines); should one be, it is dropped rather than shown with words the file lacks.
+    mentions = [m for m in mentions if document.text[m.start:m.end] == m.surface]
+    resolved_at = {m.start - article.start for m in mentions}
+    names = geoparser.gazetteer.names
+    result = ArticleResult(
+        rows=[], sections=len(article.sections), spans_found=len(spans),
+        not_places=Counter(s.surface for s in spans if s.start not in resolved_at
+                           and names.commonness(s.key) < _LISTED_MAX_ZIPF),
+        unknown_names=Counter(unknown_place_names(text, spans)),
+        theme_sections=Counter(), section_scores=[])
+    for section in article.sections:
+        inside = [m for m in mentions if section.start <= m.start < section.end]
+        scores = score_themes(themes, document.masked[section.start:section.end], inside)
+        matches = [m for theme, m in zip(themes, scores) if passes(theme, m)]
+        result.theme_sections.update(m.theme_id for m in matches)
+        result.section_scores.append(SectionScores(
+            document.doc_id, article.index, section.index, article.title, section.title,
+            len(inside), tuple(scores)))
+        result.rows.extend(mention_rows(
+            document, article, section, inside,
+            themes=";".join(m.theme_id for m in matches),
+            theme_reasons=" | ".join(f"{m.theme_id}: {m.reason}" for m in matches),
+        ))
+    return result
 
 
 def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, themes: list[Theme],
-                       *, progress: bool = False) -> CorpusResult:
+                       *, progress: bool = False, cache: "ResultCache | None" = None) -> CorpusResult:
     """Geoparse every article of ``documents`` and assign themes to each section.
 
-    Resolution sees a whole article at a time (one sense per name per
-    article); themes are assigned per section, so a page with two unrelated
-    stories does not mix their themes.
+    With a :class:`geo.cache.ResultCache`, articles parsed before in a run
+    with the same gazetteer, themes and settings are read from it (counted in
+    ``from_cache``) and the others are stored in it; the result is the same.
     """
+    from .cache import cached_geoparse_article, run_fingerprint  # geo.cache imports this module
+
+    fingerprint = run_fingerprint(geoparser, themes) if cache is not None else ""
     rows = []
-    result = CorpusResult(mentions=pd.DataFrame())
+    result = CorpusResult(mentions=pd.DataFrame(), from_cache=0 if cache is not None else None)
     for document in tqdm(documents, desc="reading", unit="file", disable=not progress):
         result.documents += 1
         for article in document.articles:
-            result.articles += 1
-            text = document.masked[article.start:article.end]
-            spans = geoparser.spans(text)
-            mentions = _shift(geoparser.resolver.resolve(text, spans), article.start)
-            result.spans_found += len(spans)
-            resolved_at = {m.start - article.start for m in mentions}
-            names = geoparser.gazetteer.names
-            result.not_places.update(s.surface for s in spans if s.start not in resolved_at
-                                     and names.commonness(s.key) < _LISTED_MAX_ZIPF)
-            result.unknown_names.update(unknown_place_names(text, spans))
-            for section in article.sections:
-                result.sections += 1
-                inside = [m for m in mentions if section.start <= m.start < section.end]
-                scores = score_themes(themes, document.masked[section.start:section.end], inside)
-                matches = [m for theme, m in zip(themes, scores) if passes(theme, m)]
-                result.theme_sections.update(m.theme_id for m in matches)
-                result.section_scores.append(SectionScores(
-                    document.doc_id, article.index, section.index, article.title, section.title,
-                    len(inside), tuple(scores)))
-                rows.extend(mention_rows(
-                    document, article, section, inside,
-                    themes=";".join(m.theme_id for m in matches),
-                    theme_reasons=" | ".join(f"{m.theme_id}: {m.reason}" for m in matches),
-                ))
+            found, hit = cached_geoparse_article(document, article, geoparser, themes, cache, fingerprint)
+            rows.extend(result.add(found))
+            if hit:
+                result.from_cache += 1
     result.mentions = mentions_frame(rows)
     return result

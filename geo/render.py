@@ -93,7 +93,11 @@ def _choropleth(mentions: pd.DataFrame, gazetteer: Gazetteer, level: str) -> fol
     """A hidden layer shading each country (or province) by how often it or a place in it is named."""
     counts: dict[str, int] = {}
     for place_id, n in mentions["place_id"].value_counts(sort=False).items():
-        for area in [gazetteer.get(place_id), *gazetteer.ancestors(place_id)]:
+        try:
+            place = gazetteer.get(place_id)
+        except KeyError:
+            continue  # a place the optional online geocoder found: no division of ours holds it
+        for area in [place, *gazetteer.ancestors(place_id)]:
             if area.kind == level:
                 counts[area.place_id] = counts.get(area.place_id, 0) + int(n)
                 break

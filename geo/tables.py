@@ -20,7 +20,9 @@ row is recorded in :attr:`TableRead.problems` and the rest is read:
   follows cannot be told apart reliably, so rows before it are kept and the
   rest of the file is reported as not read.
 - A ``"`` inside an unquoted field (``5" screen``) is read as written.
-- JSON Lines lines that are not valid JSON or not an object are skipped.
+- JSON Lines lines that are not valid JSON or not an object are skipped. A
+  ``\\uD800`` escape without its other half (no character, and no UTF-8 output
+  could hold it) is read as U+FFFD, with a problem line.
 - Rows with empty text are skipped with one problem line for the file.
 - Blank lines (empty or only spaces) between rows are ignored.
 
@@ -38,6 +40,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,7 +242,10 @@ def _find(wanted: str, available: list[str]) -> str | None:
 
 
 def _listing(available: list[str]) -> str:
-    names = [c if c.strip() else "(unnamed)" for c in available] or ["none"]
+    """The column names for a message, on one line: blank ones as "(unnamed)", ones with line
+    breaks or other control characters quoted with escapes ('a\\nb')."""
+    names = [(c if c.isprintable() else repr(c)) if c.strip() else "(unnamed)"
+             for c in available] or ["none"]
     more = f" and {len(names) - 30} more" if len(names) > 30 else ""
     return ", ".join(names[:30]) + more
 
@@ -470,12 +476,16 @@ def _read_jsonl(text: str, name: str, chosen: TableColumns) -> TableRead:
             continue
         number += 1
         try:
-            value = json.loads(line)
+            value, halves = _loads(line)
         except json.JSONDecodeError as error:
             failure = f"not valid JSON ({error.msg} at column {error.colno})"
         except (ValueError, RecursionError) as error:  # a huge number, very deep nesting
             failure = f"not valid JSON ({error})"
         else:
+            if halves:
+                problems.append(InputProblem(name, line_no, (
+                    f"{halves} \\uD800-\\uDFFF escape{' without its' if halves == 1 else 's without their'} "
+                    "other half (a lone UTF-16 surrogate, no character); read as U+FFFD"), skipped=False))
             if isinstance(value, dict):
                 rows.append((line_no, number, value))
                 keys.update(dict.fromkeys(value))
@@ -489,8 +499,28 @@ def _read_jsonl(text: str, name: str, chosen: TableColumns) -> TableRead:
                           "write one JSON object per line")
     collector = _Collector(_resolve(list(keys), chosen, name), "line")
     for line_no, row_number, value in rows:
-        collector.add(value, line_no, row_number)
+        try:
+            collector.add(value, line_no, row_number)
+        except RecursionError:  # lists in lists hundreds deep: nothing to read as text
+            problems.append(InputProblem(name, line_no, "a value nested too deeply to read as "
+                                         "text; line skipped (flatten the lists)"))
     return collector.result(name, problems)
+
+
+_HALF_CHARACTER = re.compile(r"\\u[dD][89a-fA-F]")  # an escape of a UTF-16 surrogate
+
+
+def _loads(line: str) -> tuple[object, int]:
+    """The value of a JSON line, with lone surrogates (which no UTF-8 output can hold) as
+    U+FFFD; and how many there were. (A pair of escapes is one character already.)"""
+    value = json.loads(line)
+    if not _HALF_CHARACTER.search(line):
+        return value, 0
+    written = json.dumps(value, ensure_ascii=False)
+    whole = written.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if whole == written:
+        return value, 0
+    return json.loads(whole), sum(a != b for a, b in zip(written, whole))
 
 
 def _is_json_array(text: str) -> bool:
@@ -509,6 +539,17 @@ def _is_json_array(text: str) -> bool:
 # --- Parquet -------------------------------------------------------------------------------------
 
 def _read_parquet(path: Path, name: str, chosen: TableColumns) -> TableRead:
+    read = parquet_rows(path, name, chosen).result(name, [])
+    return TableRead(read.records, read.problems, read.columns, "")
+
+
+def parquet_rows(path: Path, name: str, chosen: TableColumns, row_groups: range | None = None,
+                 first_row: int = 0) -> "_Collector":
+    """The rows of a Parquet file (or of its ``row_groups``, whose first row is number
+    ``first_row``), collected as :func:`read_table` collects them.
+
+    Raises :class:`CorpusError` for a file that cannot be read, or a whole file with no rows.
+    """
     # Imported here: pyarrow.parquet is slow to import and only Parquet inputs need it.
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -529,15 +570,17 @@ def _read_parquet(path: Path, name: str, chosen: TableColumns) -> TableRead:
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
         resolved = _resolve(available, chosen, name)
+        wanted = list(dict.fromkeys(resolved.values()))
         try:
-            table = parquet.read(columns=list(dict.fromkeys(resolved.values())))
+            table = (parquet.read(columns=wanted) if row_groups is None
+                     else parquet.read_row_groups(row_groups, columns=wanted))
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
-    if table.num_rows == 0:
+    if row_groups is None and table.num_rows == 0:
         raise CorpusError(f"{name}: a Parquet file with no rows; nothing to read")
     values = {column: table.column(column).to_pylist() for column in resolved.values()}
     collector = _Collector(resolved, "row")
     for index in range(table.num_rows):
-        collector.add({column: cells[index] for column, cells in values.items()}, index + 1, index + 1)
-    read = collector.result(name, [])
-    return TableRead(read.records, read.problems, read.columns, "")
+        number = first_row + index + 1
+        collector.add({column: cells[index] for column, cells in values.items()}, number, number)
+    return collector

@@ -14,6 +14,7 @@ from pathlib import Path
 from gazetteer import Gazetteer
 
 from .pipeline import CorpusResult, SectionScores
+from .terminal import for_terminal
 from .themes import Theme, ThemeMatch, passes
 
 __all__ = ["theme_report"]
@@ -79,4 +80,5 @@ def theme_report(path: Path, themes: list[Theme], result: CorpusResult, gazettee
     lines.append(f"unthemed: {len(unthemed)} sections of "
                  f"{len({(s.doc_id, s.article) for s in unthemed})} articles")
     lines += [f"    {_where(s)}" for s in unthemed[:_EXAMPLES]]
-    return "\n".join(lines) + "\n"
+    # (Titles, keywords and names come from the user's files: nothing in them drives the terminal.)
+    return "\n".join(for_terminal(line) for line in lines) + "\n"

@@ -17,7 +17,7 @@ import difflib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -30,10 +30,13 @@ from gazetteer.normalize import fold_name
 
 from .exc import ThemeError
 
-__all__ = ["Theme", "ThemeMatch", "load_themes", "default_themes_path", "assign_themes", "score_themes",
-           "passes"]
+__all__ = ["RESERVED_IDS", "Theme", "ThemeMatch", "load_themes", "default_themes_path", "assign_themes",
+           "score_themes", "passes", "theme_id_problem"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # whole id: "<id>.html" names its map file
+#: Ids a theme may not take: geomap's own pages and layer, and names Windows keeps for devices.
+RESERVED_IDS = frozenset({"combined", "index", "unthemed", "con", "prn", "aux", "nul",
+                          *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _WKT_START = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
 _HINT_MIN_POPULATION = 1_000  # towns smaller than this are not offered as "did you mean"
@@ -57,6 +60,9 @@ class Theme:
     places: tuple[tuple[str, frozenset[str]], ...]
     areas: tuple[tuple[str, object], ...]  # (label, shapely geometry)
     _keyword_pattern: re.Pattern | None = None
+    _folded_keywords: tuple[str, ...] = ()  # the keywords casefolded, for a quick test first
+    # Place id -> which of the areas cover its point: a place's answer never changes.
+    _covered_by: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,41 @@ def _fail(path: Path, source: str, needle: str, message: str, theme_id: str = ""
 
 _ANCHOR_RANK = {"country": 0, "disputed": 1, "macro_region": 1, "admin1": 2, "corridor": 2,
                 "water": 2, "physical": 3, "admin2": 3, "city": 4}
+
+
+def theme_id_problem(theme_id: object) -> str | None:
+    """Why ``theme_id`` cannot be a theme id (it names the map file ``<id>.html``), or ``None``.
+
+    >>> theme_id_problem("aegean-disputes") is None
+    True
+    >>> print(theme_id_problem("../x"))
+    theme id '../x' must be lowercase letters, digits and '-' (e.g. "aegean-disputes")
+    >>> print(theme_id_problem("con"))
+    theme id 'con' is taken by a device name on Windows, where no file can have it; choose another, e.g. "con-theme"
+    """
+    if theme_id is None:
+        return 'this theme has no id; give it one, e.g. id = "aegean-disputes"'
+    if not isinstance(theme_id, str) or not _ID.fullmatch(theme_id):
+        return (f"theme id {theme_id!r} must be lowercase letters, digits and '-' "
+                '(e.g. "aegean-disputes")')
+    if theme_id in RESERVED_IDS:
+        taken = (f"geomap's own {theme_id}.html" if theme_id in ("combined", "index") else
+                 "the layer of sections in no theme" if theme_id == "unthemed" else
+                 "a device name on Windows, where no file can have it")
+        return f"theme id {theme_id!r} is taken by {taken}; choose another, e.g. \"{theme_id}-theme\""
+    return None
+
+
+def _id_line(source: str, index: int) -> int:
+    """The line of the ``id`` of the ``index``-th ``[[themes]]`` table (its header line when it
+    has no id; 0 when the file does not use ``[[themes]]`` headers)."""
+    headers = list(re.finditer(r"^[ \t]*\[\[[ \t]*themes[ \t]*\]\]", source, re.MULTILINE))
+    if index >= len(headers):
+        return 0
+    start = headers[index].start()
+    end = headers[index + 1].start() if index + 1 < len(headers) else len(source)
+    found = re.compile(r"^[ \t]*id[ \t]*=", re.MULTILINE).search(source, start, end)
+    return source.count("\n", 0, (found or headers[index]).start()) + 1
 
 
 def _places_named(name: str, gazetteer: Gazetteer, within=()) -> list:
@@ -144,20 +185,23 @@ def load_themes(path: str | Path, gazetteer: Gazetteer) -> list[Theme]:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise ThemeError(f"{path}: not valid TOML: {error}") from error
+    except RecursionError as error:  # arrays in arrays thousands deep
+        raise ThemeError(f"{path}: not valid TOML: nested too deeply to read") from error
     entries = data.get("themes")
     if not isinstance(entries, list) or not entries:
         raise ThemeError(f"{path}: no [[themes]] entries; see the default theme file for the format")
     themes, seen = [], set()
-    for entry in entries:
+    for index, entry in enumerate(entries):
+        problem = theme_id_problem(entry.get("id") if isinstance(entry, dict) else None)
+        if problem:
+            line = _id_line(source, index)
+            raise ThemeError(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
         themes.append(_theme(path, source, entry, gazetteer, seen))
     return themes
 
 
 def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set) -> Theme:
-    theme_id = entry.get("id")
-    if not isinstance(theme_id, str) or not _ID.match(theme_id):
-        raise _fail(path, source, f"id = {theme_id!r}".replace("'", '"') if theme_id else "[[themes]]",
-                    f"theme id {theme_id!r} must be lowercase letters, digits and '-' (e.g. \"aegean-disputes\")")
+    theme_id = entry["id"]  # checked by load_themes
     here = f'"{theme_id}"'
     if theme_id in seen:
         index = source.find(here, source.find(here) + 1)
@@ -182,6 +226,14 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
             isinstance(w, (int, float)) and not isinstance(w, bool) for w in keywords.values()):
         raise _fail(path, source, "keywords",
                     f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight", theme_id)
+    blank = next((k for k in keywords if not k.strip()), None)
+    if blank is not None:  # an empty phrase would match between every two words
+        raise _fail(path, source, "keywords", f"theme {theme_id!r}: keyword {blank!r} is blank; "
+                    "give each keyword a word or phrase", theme_id)
+    for key, example in (("areas", '["Armenia"]'), ("places", '["Goris", "Kapan"]')):
+        if not isinstance(entry.get(key, []), list):
+            raise _fail(path, source, key, f"theme {theme_id!r}: {key} must be a list, "
+                        f"e.g. {key} = {example}, got {entry[key]!r}", theme_id)
     areas = []
     for area in entry.get("areas", []):
         geometry = _area_geometry(path, source, theme_id, area, gazetteer)
@@ -200,7 +252,8 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
         id=theme_id, title=str(entry.get("title", theme_id)), colour=colour,
         icon=str(entry.get("icon", "info-sign")), description=str(entry.get("description", "")),
         keywords=keyword_pairs, places=tuple(places),
-        areas=tuple(areas), _keyword_pattern=_keyword_pattern(keyword_pairs), **numbers,
+        areas=tuple(areas), _keyword_pattern=_keyword_pattern(keyword_pairs),
+        _folded_keywords=tuple(k.casefold() for k, _ in keyword_pairs), **numbers,
     )
 
 
@@ -286,18 +339,31 @@ def _area_geometry(path, source, theme_id, area, gazetteer):
     return gazetteer.geometry(place.place_id)
 
 
+def _areas_covering(theme: Theme, places: list) -> list[tuple[bool, ...]]:
+    """For each place: does each of ``theme``'s areas cover its point (remembered per place)."""
+    known = theme._covered_by
+    new = list({p.place_id: p for p in places if p.place_id not in known}.values())
+    if new and theme.areas:
+        points = shapely.points([p.lon for p in new], [p.lat for p in new])
+        columns = [shapely.covers(geometry, points).tolist() for _, geometry in theme.areas]
+        known.update((p.place_id, tuple(column[i] for column in columns)) for i, p in enumerate(new))
+    elif new:
+        known.update((p.place_id, ()) for p in new)
+    return [known[p.place_id] for p in places]
+
+
 def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> list[ThemeMatch]:
     """Every theme's score for a section with ``text`` and ``mentions``, with the reason,
     whether or not it reaches the threshold (``geomap themes check`` shows near misses)."""
     folded = text.casefold()
     places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
     # A country's point inside an area says nothing: Tajikistan's lies in Gorno-Badakhshan.
-    local = [m for m in places.values() if m.place.kind not in _WIDER_THAN_AREAS]
-    points = shapely.points([m.place.lon for m in local], [m.place.lat for m in local])
+    local = [m.place for m in places.values() if m.place.kind not in _WIDER_THAN_AREAS]
     scored = []
     for theme in themes:
         score, reasons = 0.0, []
-        if theme._keyword_pattern is not None:
+        # (A keyword absent from the text spares the regex scan: most sections have none.)
+        if theme._keyword_pattern is not None and any(k in folded for k in theme._folded_keywords):
             counts: dict[str, int] = {}
             for hit in theme._keyword_pattern.finditer(folded):
                 counts[hit.group(1)] = counts.get(hit.group(1), 0) + 1
@@ -311,9 +377,9 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
             score += theme.place_weight * len(anchors)
             reasons.append("places " + ", ".join(anchors))
         in_area, described = set(), []
-        for label, geometry in theme.areas:
-            covered = shapely.covers(geometry, points) if local else []
-            inside = {m.place.place_id: m.place.name for m, yes in zip(local, covered) if yes}
+        covered = _areas_covering(theme, local)
+        for area, (label, _) in enumerate(theme.areas):
+            inside = {p.place_id: p.name for p, areas in zip(local, covered) if areas[area]}
             if inside:
                 in_area |= inside.keys()
                 described.append(f"{label}: {', '.join(sorted(set(inside.values())))}")

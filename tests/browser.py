@@ -10,8 +10,11 @@ answered locally:
   ``images/*.png``, whatever version the URL names) from the installed
   ``xstatic-leaflet`` package, the copy geomap inlines in self-contained maps;
 * map tiles with a 1x1 transparent PNG;
-* anything else is aborted and its URL kept in :attr:`MapPage.blocked`, so a
+* anything else is aborted and its URL kept in :attr:`LocalNetwork.blocked`, so a
   test can assert that a map needs nothing from the internet.
+
+Every URL a page asks for, 127.0.0.1 included, is kept in :attr:`LocalNetwork.requests`,
+and every ``alert``/``confirm``/``prompt`` it opens in :attr:`MapPage.dialogs` (and dismissed).
 
 Used by ``tests/test_browser.py`` and ``benchmarks/map_scale.py``.
 """
@@ -38,8 +41,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 __all__ = ["CHROMIUM", "LAUNCH_ARGS", "TRANSPARENT_PNG", "LocalNetwork", "MapPage", "chromium",
-           "count_features", "local_asset", "open_map", "open_popup_at", "overlays", "serve",
-           "unavailable"]
+           "count_features", "hover_at", "local_asset", "open_map", "open_page", "open_popup_at",
+           "overlays", "serve", "unavailable"]
 
 #: Debian's Chromium; ``GEOMAP_CHROMIUM`` names another build.
 CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))
@@ -164,6 +167,8 @@ class LocalNetwork:
 
     Attributes
     ----------
+    requests : list of str
+        Every URL requested, in order, local or not.
     served : list of str
         External URLs answered from a local copy (:func:`local_asset`).
     tiles : int
@@ -172,12 +177,14 @@ class LocalNetwork:
         External URLs aborted: nothing here stands in for them.
     """
 
+    requests: list[str] = field(default_factory=list)
     served: list[str] = field(default_factory=list)
     tiles: int = 0
     blocked: list[str] = field(default_factory=list)
 
     def __call__(self, route: Route) -> None:
         url = route.request.url
+        self.requests.append(url)
         parts = urlsplit(url)
         if parts.hostname == "127.0.0.1" or parts.scheme not in ("http", "https"):
             route.continue_()
@@ -209,6 +216,8 @@ class MapPage:
         Uncaught exceptions (``pageerror``).
     network : LocalNetwork
         What the page asked of the internet; ``network.blocked`` went unanswered.
+    dialogs : list of str
+        ``"<type>: <message>"`` of each dialog the page opened (each dismissed at once).
     draw_seconds : float
         From navigation start to the map drawn (see :func:`open_map`).
     """
@@ -218,6 +227,7 @@ class MapPage:
     console_errors: list[str]
     page_errors: list[str]
     network: LocalNetwork
+    dialogs: list[str] = field(default_factory=list)
     draw_seconds: float = float("nan")
 
     def __enter__(self) -> MapPage:
@@ -236,7 +246,14 @@ def open_map(browser: Browser, url: str, *, timeout_s: float = 60.0,
     has fired; then two animation frames have passed, so the canvas is painted.
     ``draw_seconds`` is the time from navigation start to then, by the page's
     own clock (``performance.now()``). Then it waits for the network to be idle.
+    A page without a Leaflet map is an ``AssertionError``.
     """
+    return open_page(browser, url, timeout_s=timeout_s, viewport=viewport, needs=".leaflet-container")
+
+
+def open_page(browser: Browser, url: str, *, timeout_s: float = 60.0,
+              viewport: tuple[int, int] = (1280, 800), needs: str | None = None) -> MapPage:
+    """:func:`open_map` for any page: ``needs`` is a CSS selector the page must match once loaded."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                   service_workers="block")
     context.set_default_timeout(timeout_s * 1000)
@@ -247,11 +264,13 @@ def open_map(browser: Browser, url: str, *, timeout_s: float = 60.0,
             f"{message.text} ({message.location.get('url', '?')}:{message.location.get('lineNumber', '?')})")
             if message.type == "error" else None)
         page.on("pageerror", lambda error: shown.page_errors.append(str(error)))
+        page.on("dialog", lambda dialog: (shown.dialogs.append(f"{dialog.type}: {dialog.message}"),
+                                          dialog.dismiss()))
         page.route("**/*", shown.network)
         page.add_init_script(_DRAW_CLOCK)
         page.goto(url, wait_until="load")
-        if page.query_selector(".leaflet-container") is None:
-            raise AssertionError(f"{url} holds no Leaflet map (no .leaflet-container once loaded)")
+        if needs and page.query_selector(needs) is None:
+            raise AssertionError(f"{url} holds no {needs} once loaded")
         page.wait_for_function("() => window.__geomapDrawnAt !== undefined")
         page.wait_for_load_state("networkidle")
         shown.draw_seconds = page.evaluate("() => window.__geomapDrawnAt") / 1000
@@ -292,11 +311,8 @@ def count_features(page: Page) -> int:
     }}""")
 
 
-def open_popup_at(page: Page, lat: float, lon: float, *, zoom: int = 9) -> str:
-    """Centre the map on (lat, lon) at ``zoom``, click there as a person would; the popup's text.
-
-    Raises playwright's ``TimeoutError`` when no popup opens.
-    """
+def _centre_on(page: Page, lat: float, lon: float, zoom: int) -> tuple[float, float]:
+    """Centre the page's one map on (lat, lon) at ``zoom``; where that point is in the window."""
     page.evaluate(f"""([lat, lon, zoom]) => {{
       const maps = ({_MAPS_JS})();
       if (maps.length !== 1) throw new Error(`expected one L.Map on the page, found ${{maps.length}}`);
@@ -310,9 +326,36 @@ def open_popup_at(page: Page, lat: float, lon: float, *, zoom: int = 9) -> str:
       return [box.left + at.x, box.top + at.y];
     }}""", [lat, lon])
     # The canvas updates its hit areas after the move settles; under load that can take longer
-    # than two frames, so let it finish before clicking, as a person's hand would.
+    # than two frames, so let it finish before pointing, as a person's hand would.
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(250)
-    page.mouse.click(*point)
+    return point
+
+
+def open_popup_at(page: Page, lat: float, lon: float, *, zoom: int = 9) -> str:
+    """Centre the map on (lat, lon) at ``zoom``, click there as a person would; the popup's text.
+
+    Raises playwright's ``TimeoutError`` when no popup opens.
+    """
+    page.mouse.click(*_centre_on(page, lat, lon, zoom))
     popup = page.wait_for_selector(".leaflet-popup-content", state="visible", timeout=5000)
     return popup.inner_text()
+
+
+def hover_at(page: Page, lat: float, lon: float, *, zoom: int = 9) -> str:
+    """Centre the map on (lat, lon) at ``zoom`` and rest the pointer there; the tooltip's text.
+
+    Raises playwright's ``TimeoutError`` when no tooltip opens.
+    """
+    from playwright.sync_api import TimeoutError
+
+    for attempt in range(3):  # under load the canvas may miss a first pass of the pointer
+        page.mouse.move(0, 0)  # off the place, then a pause (in _centre_on) before coming back
+        page.mouse.move(*_centre_on(page, lat, lon, zoom), steps=4)
+        try:
+            tooltip = page.wait_for_selector(".leaflet-tooltip", state="visible", timeout=2000)
+        except TimeoutError:
+            if attempt == 2:
+                raise
+            continue
+        return tooltip.inner_text()

@@ -21,17 +21,14 @@ from geo.build import COMBINED_MAP
 from geo.cli import main
 from geo.places import UNTHEMED
 from geo.themes import default_themes_path, load_themes
+from test_render import HOSTILE_THEME_ID, PAYLOAD, SOURCE, XSSTOWN, hostile_inputs
 
 # The layer control may follow a title with its count: "Armenia–Azerbaijan (152)".
 _COUNT_SUFFIX = re.compile(r"\s*\(\d[\d,.\u202f ]*\)$")
 
-HOSTILE = (
-    "# Shelling near Jermuk\n"
-    "Date: 2022-09-13\n"
-    "URL: javascript:alert(1)\n\n"
-    'Shelling hit Jermuk, Armenia, near <img src=x onerror="window.__xss=1"> ${6*7} `backtick` '
-    "C:\\reports\\20190221.txt overnight.\n"
-)
+#: Pages of the hostile build opened in the browser (the host pages are written by the fixture).
+HOSTILE_PAGES = (COMBINED_MAP, f"{HOSTILE_THEME_ID}.html", "index.html", "host-fragment.html",
+                 "host-iframes.html")
 
 
 @dataclass(frozen=True)
@@ -91,9 +88,17 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("hostile-corpus")
-    (corpus / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    with _built(tmp_path_factory.mktemp("hostile-maps"), str(corpus)) as built:
+    """Maps of hostile articles, a hostile theme file and hostile place names (see test_render),
+    with two host pages: one including both maps' fragments, one both maps' iframes."""
+    folder = tmp_path_factory.mktemp("hostile")
+    with _built(folder / "maps", *hostile_inputs(folder)) as built:
+        for host, stems, suffix in (("host-fragment.html", ["combined", HOSTILE_THEME_ID], ".fragment.html"),
+                                    ("host-iframes.html", ["combined", HOSTILE_THEME_ID], ".iframe.html")):
+            parts = [(built.folder / f"{stem}{suffix}").read_text(encoding="utf-8") for stem in stems]
+            (built.folder / host).write_text(
+                '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Host</title></head>\n'
+                "<body><h1>A page that includes maps</h1>\n" + "\n".join(parts) + "</body></html>\n",
+                encoding="utf-8")
         yield built
 
 
@@ -198,26 +203,107 @@ def test_popup_shows_the_place_and_a_sentence_naming_it(chromium, sample, case):
     assert any(words in text for words in around), (top["place_name"], text)
 
 
-def test_hostile_article_text_is_shown_as_text_and_never_run(chromium, hostile, themes):
+def test_hostile_article_text_is_shown_as_text_and_never_run(chromium, hostile):
     jermuk = hostile.places[hostile.places["place_name"] == "Jermuk"].iloc[0]
-    title = {t.id: t.title for t in themes}.get(jermuk["theme"], "Unthemed")
     with browser.open_map(chromium, hostile.base_url + COMBINED_MAP) as shown:
-        _set_overlay(shown.page, title, True)
         text = browser.open_popup_at(shown.page, jermuk["lat"], jermuk["lon"])
         ran = shown.page.evaluate("() => typeof window.__xss")
         javascript_links = shown.page.eval_on_selector_all(
             'a[href^="javascript:" i]', "links => links.map(a => a.outerHTML)")
-        injected_images = shown.page.eval_on_selector_all('img[src="x"]', "images => images.length")
+        links = shown.page.eval_on_selector_all(".geomap-popup a", "links => links.map(a => a.href)")
+        injected = shown.page.eval_on_selector_all(".geomap-popup img, .geomap-popup svg, "
+                                                   ".geomap-popup iframe", "nodes => nodes.length")
         page_errors = shown.page_errors
     assert text.startswith("Jermuk"), text
-    assert '<img src=x onerror="window.__xss=1">' in text
-    assert "${6*7}" in text and "42" not in text
-    assert "`backtick`" in text
-    assert "C:\\reports\\20190221.txt" in text
+    # Titles and outlets in full, quoted sentences around the place, all as written.
+    assert f"Shelling near Jermuk {PAYLOAD}" in text
+    assert SOURCE in text
+    assert "Shelling hit Jermuk, Armenia, near <script>window.__xss='script'</script>" in text
+    assert "49" not in text  # "{{ 7*7 }}" is not a template either
     assert ran == "undefined"
     assert javascript_links == []
-    assert injected_images == 0
+    assert links == ["https://example.org/x%22%3E%3Csvg/onload=window.__xss='href'%3E"]
+    assert injected == 0
     assert page_errors == []
+
+
+_OPEN_EVERYTHING = """async (places) => {
+  const frame = () => new Promise(done => requestAnimationFrame(done));
+  const shown = [];
+  const text = selector => [...document.querySelectorAll(selector)].map(node => node.innerText);
+  // Every overlay ticked: hidden layers ("Unthemed", the choropleth) are drawn too.
+  for (const input of document.querySelectorAll(".leaflet-control-layers-overlays input")) {
+    if (!input.checked) { input.click(); await frame(); }
+  }
+  shown.push(...text(".geomap-legend"), ...text(".leaflet-control-layers-overlays label"));
+  // Every place's popup, in every map of the page.
+  for (const hooks of Object.values(window.geomap || {})) {
+    for (const place of places) {
+      if (hooks.openPlace(place)) { await frame(); shown.push(...text(".leaflet-popup-content")); }
+    }
+  }
+  // The place search's list.
+  for (const input of document.querySelectorAll(".geomap-search input")) {
+    input.value = "xss";
+    input.dispatchEvent(new Event("input"));
+    shown.push(...text(".geomap-search li"));
+  }
+  // Every tooltip bound to a layer (the choropleth's).
+  for (const key of Object.keys(window)) {
+    let map;
+    try { map = window[key]; } catch (error) { continue; }
+    if (!(window.L && map instanceof L.Map)) continue;
+    map.eachLayer(layer => { if (layer.getTooltip && layer.getTooltip()) layer.openTooltip(); });
+  }
+  await frame();
+  shown.push(...text(".leaflet-tooltip"));
+  return shown.join("\\n");
+}"""
+
+
+@pytest.mark.parametrize("name", HOSTILE_PAGES)
+def test_hostile_input_never_runs_in_any_page(chromium, hostile, name):
+    """Hostile text in articles, themes and places, shown everywhere it appears, runs nowhere.
+
+    Each payload would leave a trace if it ran: ``window.__xss`` set, a dialog, or a request
+    to anything but the build's own files, Leaflet and the tiles (127.0.0.1:9, ``x``...).
+    """
+    places = sorted(set(hostile.places["place_name"]))
+    with browser.open_page(chromium, hostile.base_url + name) as shown:
+        page = shown.page
+        hovered = ""
+        if name in (COMBINED_MAP, f"{HOSTILE_THEME_ID}.html"):
+            # The long hostile title makes the legend and layer control cover the map.
+            controls = page.add_style_tag(content=".leaflet-control-container { display: none }")
+            hovered = browser.hover_at(page, *XSSTOWN)
+            controls.evaluate("style => style.remove()")
+        frames = page.frames
+        for frame in frames[1:]:  # the iframes: wait until their maps are drawn
+            frame.wait_for_function("() => window.geomap && Object.values(window.geomap).length "
+                                    "&& Object.values(window.geomap).every(map => map.drawn)")
+        seen = [frame.evaluate(_OPEN_EVERYTHING, places) for frame in frames]
+        page.wait_for_load_state("networkidle")
+        traces = [frame.evaluate("() => typeof window.__xss") for frame in frames]
+        body = page.inner_text("body")
+    local = {hostile.base_url + file.name for file in hostile.folder.iterdir()} | {
+        hostile.base_url + "favicon.ico"}
+    strays = shown.network.blocked + [url for url in shown.network.requests
+                                      if url.startswith("http://127.0.0.1") and url not in local]
+    assert (traces, shown.dialogs, strays) == (["undefined"] * len(frames), [], [])
+    assert shown.page_errors + shown.console_errors == []
+    assert len(frames) == (3 if name == "host-iframes.html" else 1)
+    if name == "index.html":
+        assert PAYLOAD in body and f"About {PAYLOAD}" in body  # theme title and description
+        return
+    # What a reader sees: the theme's title in the legend and layer control, the hostile
+    # place name in popups, tooltips and the search list, article titles in popups.
+    for frame_seen in seen[-1:] if name == "host-iframes.html" else seen:
+        assert frame_seen.count(PAYLOAD) >= 4, frame_seen
+        assert f"Xss {PAYLOAD}" in frame_seen and f"Shelling near Jermuk {PAYLOAD}" in frame_seen
+        assert f"Second report {PAYLOAD}" in frame_seen  # its "Jermuk" is Çermik, Turkey
+        assert f"Armenia {PAYLOAD}: 3 mentions" in frame_seen or name.startswith(HOSTILE_THEME_ID)
+    if hovered:
+        assert hovered == f"Xss {PAYLOAD} (1)"
 
 
 def test_a_map_whose_data_is_compressed_draws_the_same(chromium, sample, tmp_path_factory, monkeypatch):

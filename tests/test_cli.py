@@ -46,7 +46,7 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([
-        "index.html", "combined.html", "mentions.csv", "mentions.geojson", "mentions.parquet", "places.csv",
+        ".geomap-output", "index.html", "combined.html", "mentions.csv", "mentions.geojson", "mentions.parquet", "places.csv",
         "places.geojson", "places.parquet", "errors.csv", "tajik-afghan-border.html",
         "kyrgyz-tajik-border.html", "armenia-azerbaijan.html", "iran-syunik.html",
         "crocus-migrants.html", "greece-turkey-aegean.html",
@@ -149,3 +149,14 @@ def test_table_columns_are_chosen_on_the_command_line(runner, tmp_path):
     record = dict(zip(header.split(","), row.split(",")))
     assert (record["doc_id"], record["title"], record["date"], record["surface"]) == (
         "export.csv#x7", "Talks", "2024-03-31", "Bishkek")
+
+
+def test_themes_check_prints_control_characters_of_a_theme_file_as_escapes(runner, tmp_path):
+    themes = tmp_path / "themes.toml"
+    themes.write_text('[[themes]]\nid = "border"\ntitle = "Border\\u001b[2J\\r clashes"\n'
+                      'threshold = 1.0\nkeywords = { "shelling\\u202e" = 1.0 }\n', encoding="utf-8")
+    result = runner.invoke(main, ["themes", "check", str(themes), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "Border\\x1b[2J\\r clashes" in result.output
+    assert "shelling\\u202e" in result.output
+    assert "\x1b" not in result.output and "\r" not in result.output and "\u202e" not in result.output

@@ -166,3 +166,40 @@ def test_oversized_files_are_reported_with_the_limit(tmp_path, monkeypatch):
     assert list(read_corpus([page], problems=problems)) == []
     assert [str(p) for p in problems] == [
         f"{page}: 33 bytes is over the 10-byte limit per file; split it into smaller files"]
+
+
+def test_a_row_of_only_metadata_is_reported_not_returned_empty(tmp_path):
+    table = tmp_path / "rows.jsonl"
+    table.write_text('{"text": "date 2024-03-31"}\n{"text": "Fighting in Batken."}\n'
+                     '{"text": "Similar Posts"}\n', encoding="utf-8")
+    problems = []
+    (document,) = read_corpus([table], problems=problems)
+    assert document.doc_id == "rows.jsonl#2"
+    assert [str(p) for p in problems] == [
+        f"{table}: no article text (only metadata or boilerplate), rows skipped: lines 1, 3"]
+
+
+@pytest.mark.parametrize("json_ld", ['{"headline": null, "@graph": null}', '[{"@graph": 1}, 5]', "null"])
+def test_odd_json_ld_is_passed_over(tmp_path, json_ld):
+    page = tmp_path / "page.html"
+    page.write_text(f'<script type="application/ld+json">{json_ld}</script>'
+                    "<h1>Clashes near Vorukh</h1><p>Fighting spread from Vorukh.</p>", encoding="utf-8")
+    (article,) = read_document(page, "page.html").articles
+    assert (article.title, article.date) == ("Clashes near Vorukh", "")
+
+
+def test_a_declaration_python_cannot_parse_is_a_bogus_comment(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<h1>Clashes near Vorukh</h1><p>Fighting <!["x> spread from Vorukh.</p>', encoding="utf-8")
+    document = read_document(page, "page.html")
+    assert document.text == "Clashes near Vorukh\n\nFighting spread from Vorukh.\n"
+
+
+def test_json_ld_with_half_a_character_or_nested_too_deeply(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<script type="application/ld+json">' + "[" * 100_000 + "</script>"
+                    '<script type="application/ld+json">{"headline": "Clashes \\ud800near Vorukh", '
+                    '"author": {"name": "Jane Roe \\udfff"}}</script><p>Fighting spread from Vorukh.</p>',
+                    encoding="utf-8")
+    (article,) = read_document(page, "page.html").articles
+    assert (article.title, article.author) == ("Clashes \ufffdnear Vorukh", "Jane Roe \ufffd")

@@ -61,12 +61,15 @@ def test_fragment_has_assets_div_and_script_and_no_page_parts():
     fragment = embed_fragment(_map("a"))
     assert fragment.startswith(f'<script src="{JS_URL}"></script>\n'
                                f'<link rel="stylesheet" href="{CSS_URL}"/>\n'
+                               # (keeps the first Leaflet when a page includes several fragments)
+                               '<script>window.L = window.geomapLeaflet = window.geomapLeaflet || window.L;'
+                               '</script>\n'
                                '<div class="geomap-embed" style="position:relative">\n'
                                '<div class="folium-map" id="map_a000000" style="position:relative;'
                                'width:100%;height:600px;font-size:1rem"></div>\n</div>\n<script>\n')
     assert fragment.endswith("</script>\n")
     assert asset_urls(fragment) == [JS_URL, CSS_URL]
-    assert _parse(fragment).tags == ["script", "link", "div", "div", "script"]
+    assert _parse(fragment).tags == ["script", "link", "script", "div", "div", "script"]
     assert 'var map_a000000 = L.map(\n                "map_a000000",' in fragment
     assert fragment.count("L.circleMarker(") == 2
     assert "html, body" not in fragment and "L_NO_TOUCH" not in fragment
@@ -111,7 +114,7 @@ def test_self_contained_fragment_carries_leaflet():
     fragment = embed_fragment(_map("a"), self_contained=True)
     assert asset_urls(fragment) == []
     assert 't.version="1.9.3"' in fragment
-    assert _parse(fragment).tags == ["script", "style", "div", "div", "script"]
+    assert _parse(fragment).tags == ["script", "style", "script", "div", "div", "script"]
 
 
 def test_fragment_refuses_what_is_not_a_map():

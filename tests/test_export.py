@@ -211,3 +211,16 @@ def test_geomap_does_not_import_geopandas():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parents[1])
     assert result.stdout == "[]\n"
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_one(tmp_path):
+    from geo.export import open_atomic
+
+    path = tmp_path / "mentions.csv"
+    path.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with open_atomic(path) as handle:
+            handle.write("half a ta")
+            raise RuntimeError("killed")
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.csv"]

@@ -31,6 +31,9 @@ def test_folding_keeps_every_offset():
         ("the Batken region and Vorukh", [("Batken region", 4, 17, "admin1"), ("Vorukh", 22, 28, "")]),
         # runs of whitespace and line breaks inside a name still match
         ("Saint\n  Petersburg", [("Saint\n  Petersburg", 0, 18, "")]),
+        # ... but not a blank line, nor a metadata line the corpus reader blanked out
+        ("Saint\n\nPetersburg", [("Petersburg", 7, 17, "")]),
+        ("in Khatlon\n          \nProvince", [("Khatlon", 3, 10, "")]),
     ],
 )
 def test_span_offsets(mini_parser, text, expected):

@@ -1,8 +1,11 @@
 """Maps render what users need and nothing an article's author could make run."""
 
+import html
 import json
 import re
+from html.parser import HTMLParser
 
+import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
@@ -121,3 +124,208 @@ def test_large_map_data_is_deflated_and_inflates_to_the_same_json(tmp_path, monk
     kind, text = packed_data(data)
     assert kind == "application/x-geomap-deflate" and re.fullmatch(r"[A-Za-z0-9+/=]+", text)
     assert json.loads(zlib.decompress(base64.b64decode(text), -15)) == data
+
+
+# --- Hostile articles, theme files and place files: every output shows them as text -----------
+
+#: Each piece would leave a trace if it ran: ``window.__xss`` set, a dialog, or a request to
+#: 127.0.0.1:9 (nothing listens there) or to ``x`` beside the page.
+PAYLOADS = (
+    "<script>window.__xss='script'</script>",
+    "<img src=http://127.0.0.1:9/img onerror=\"window.__xss='img'\">",
+    "</script><script>window.__xss='end'</script>",
+    "<img src=x onerror=alert('img')>",
+    "${window.__xss='template'}",
+    "`+(window.__xss='backtick')+`",
+    "\"'><svg onload=\"window.__xss='svg'\">",
+    "<iframe src=\"javascript:alert('iframe')\"></iframe>",
+    "<a href=\"javascript:alert('link')\">link</a>",
+    "<style>@import url(http://127.0.0.1:9/css)</style>",
+    "<!-- {{ 7*7 }} {% raw %} C:\\reports\\x.txt &amp;",
+)
+PAYLOAD = " ".join(PAYLOADS)
+SOURCE = "<img src=http://127.0.0.1:9/source onerror=alert('source')>"  # a Source: line is short
+#: Theme titles also carry what a terminal would obey: a colour change and a carriage return.
+THEME_TITLE = "Border \x1b[31m" + PAYLOAD + "\r"
+HOSTILE_THEME_ID = "hostile-theme"
+#: Where the hostile places are: a user place "Xsstown" and Armenia, replaced by a box.
+XSSTOWN = (39.95, 45.2)
+
+
+def _toml(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a TOML basic string
+
+
+def hostile_inputs(folder, payload: str = PAYLOAD, title: str = THEME_TITLE) -> list[str]:
+    """Write a corpus, a theme file and two place files carrying ``payload`` into ``folder``;
+    the ``geomap build`` arguments that read them (maps with embedding and a choropleth)."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    source = payload if payload != PAYLOAD else SOURCE
+    (corpus / "hostile.md").write_text(
+        f"# Shelling near Jermuk {payload}\n"
+        "Date: 2022-09-13\n"
+        f"Source: {source}\n"
+        "URL: https://example.org/x\"><svg/onload=window.__xss='href'>\n\n"
+        f"Shelling hit Jermuk, Armenia, near {payload} overnight; talks in Xsstown.\n\n"
+        f"# Second report {payload}\n"
+        "URL: javascript:alert('url')\n\n"
+        "Shelling near Jermuk again.\n", encoding="utf-8")
+    themes = folder / "themes.toml"
+    themes.write_text(
+        "version = 1\n\n[[themes]]\n"
+        f'id = "{HOSTILE_THEME_ID}"\ntitle = {_toml(title)}\ncolour = "#d55e00"\n'
+        f"description = {_toml('About ' + payload)}\nthreshold = 1.0\nplaces = [\"Jermuk\"]\n\n"
+        f"[themes.keywords]\n{_toml(payload)} = 1.0\nshelling = 1.0\n", encoding="utf-8")
+    places = folder / "places.csv"
+    places.write_text("name,lat,lon,kind,country_code,alt_names\n"
+                      f'"Xss {payload.replace(chr(34), chr(34) * 2)}",{XSSTOWN[0]},{XSSTOWN[1]},venue,AM,'
+                      "Xsstown\n", encoding="utf-8")
+    armenia = folder / "armenia.geojson"
+    armenia.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Polygon", "coordinates": [
+            [[43.5, 38.8], [46.6, 38.8], [46.6, 41.3], [43.5, 41.3], [43.5, 38.8]]]},
+        "properties": {"place_id": "gn:174982", "name": f"Armenia {payload}", "kind": "country",
+                       "country_code": "AM", "alt_names": "Armenia"}}]}), encoding="utf-8")
+    return [str(corpus), "--themes", str(themes), "--gazetteer", str(places), "--gazetteer", str(armenia),
+            "--embed", "--choropleth", "country"]
+
+
+def _build_hostile(folder, *inputs):
+    out = folder / "maps"
+    result = CliRunner().invoke(main, ["build", *inputs, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+_JS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`', re.S)
+
+
+class _Skeleton(HTMLParser):
+    """A page as its elements, attributes and code, with text, titles and JS strings blanked."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.text = [], []
+        self._code: list[str] | None = None  # inside <script> or <style>
+        self._data_element = False
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append((tag, tuple((name, "V" if name == "title" else value) for name, value in attrs)))
+        if tag in ("script", "style"):
+            self._code = []
+            self._data_element = ("type", "application/json") in attrs
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if self._code is not None:
+            code = "".join(self._code)
+            self.parts.append(("code", "DATA" if self._data_element else _JS_STRING.sub('""', code)))
+            self._code = None
+        self.parts.append(("/" + tag,))
+
+    def handle_data(self, data):
+        if self._code is not None:
+            self._code.append(data)
+            return
+        self.text.append(data)
+        if data.strip() and self.parts[-1:] != [("text",)]:
+            self.parts.append(("text",))
+
+    def handle_comment(self, data):
+        self.parts.append(("comment", data))
+
+
+def _skeleton(page: str) -> _Skeleton:
+    parser = _Skeleton()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """The maps of the hostile inputs and of the same inputs with harmless words instead."""
+    built = {}
+    for name, payload, title in (("hostile", PAYLOAD, THEME_TITLE), ("harmless", "harmless words", "Border")):
+        folder = tmp_path_factory.mktemp(name)
+        built[name] = _build_hostile(folder, *hostile_inputs(folder, payload, title))
+    return built
+
+
+def test_hostile_outputs_have_the_elements_and_code_of_harmless_ones(hostile_build):
+    (hostile, _), (harmless, _) = hostile_build["hostile"], hostile_build["harmless"]
+    pages = sorted(p.name for p in hostile.glob("*.html"))
+    assert pages == sorted(p.name for p in harmless.glob("*.html")) == sorted(
+        f"{stem}{suffix}" for stem in ("combined", HOSTILE_THEME_ID) for suffix in
+        (".html", ".fragment.html", ".iframe.html")) + ["index.html"]
+    for name in pages:
+        shown, plain = (_skeleton((folder / name).read_text(encoding="utf-8"))
+                        for folder in (hostile, harmless))
+        # The same elements, attributes and script code, in the same order: the payloads changed
+        # nothing but text, the JSON data and the contents of JavaScript strings.
+        assert shown.parts == plain.parts, name
+
+
+def test_hostile_text_reads_as_written_in_every_page(hostile_build):
+    out, _ = hostile_build["hostile"]
+    text = {p.name: "".join(_skeleton(p.read_text(encoding="utf-8")).text) for p in out.glob("*.html")}
+    title = THEME_TITLE.replace("\r", "\n")  # HTML reads a carriage return as a line break
+    for page in ("combined.html", f"{HOSTILE_THEME_ID}.html", "combined.fragment.html"):
+        assert title in text[page], page  # the legend
+    assert title in text["index.html"] and f"About {PAYLOAD}" in text["index.html"]
+    iframe = _skeleton((out / f"{HOSTILE_THEME_ID}.iframe.html").read_text(encoding="utf-8"))
+    (frame,) = [part for part in iframe.parts if part[0] == "iframe"]
+    assert dict(frame[1])["src"] == f"{HOSTILE_THEME_ID}.html"
+    page = (out / "combined.html").read_text(encoding="utf-8")
+    # The layer control's labels are JSON strings of escaped HTML, which Leaflet sets as HTML.
+    labels = [html.unescape(json.loads(label))
+              for label in re.findall(r'("(?:[^"\\]|\\.)*") : feature_group_', page)]
+    # Jermuk twice (a title, a sentence); Armenia, Xsstown and Çermik (the second report's
+    # "Jermuk", without Armenia near it) once each.
+    assert labels == [f"{THEME_TITLE} (5)", "Unthemed (0)", "Mentions per country"]
+    tooltips = [html.unescape(text)
+                for text in re.findall(r"bindTooltip\(\s*`<div>\s*(.*?)\s*</div>`", page, re.S)]
+    assert f"Armenia {PAYLOAD}: 3 mentions" in tooltips
+
+
+def test_hostile_place_and_article_text_is_only_json_data(hostile_build):
+    out, _ = hostile_build["hostile"]
+    for name in ("combined.html", f"{HOSTILE_THEME_ID}.html", "combined.fragment.html"):
+        data = map_data((out / name).read_text(encoding="utf-8"))
+        assert f"Xss {PAYLOAD}" in [place[0] for place in data["places"]], name
+        assert [article[0] for article in data["articles"]] == [
+            f"Shelling near Jermuk {PAYLOAD}", f"Second report {PAYLOAD}"], name
+        # A javascript: URL is dropped; an http(s) one is kept whole, to be set as a link's href.
+        assert [article[1] for article in data["articles"]] == [
+            "https://example.org/x\"><svg/onload=window.__xss='href'>", ""], name
+        assert [article[3] for article in data["articles"]] == [SOURCE, ""], name
+
+
+def test_summary_shows_what_a_terminal_would_obey_as_escapes(hostile_build):
+    _, output = hostile_build["hostile"]
+    summary = output[output.index("read 1 files"):]  # after the progress bar, which moves the cursor
+    (line,) = [line for line in summary.splitlines() if line.startswith(f"  {HOSTILE_THEME_ID} ")]
+    assert line.endswith("mentions  Border \\x1b[31m" + PAYLOAD + "\\r")
+    assert "\x1b" not in summary and "\r" not in summary
+
+
+def test_text_is_never_a_template_on_the_machine_building_the_map(tmp_path):
+    # branca renders what an element renders once more as a Jinja template: "{{ 7*7 }}" would be
+    # 49 and "{{ lipsum.__globals__.os... }}" would run Python. It stays text.
+    text = "{{ 7*7 }} {% if true %}IF{% endif %} {# note #}"
+    out = build(tmp_path, f"# Talks {text} in Jermuk\n\nShelling hit Jermuk {text} overnight.\n")
+    data = map_data((out / "combined.html").read_text(encoding="utf-8"))
+    assert data["articles"][0][0] == f"Talks {text} in Jermuk"
+    assert data["snippets"][-1] == f"Shelling hit Jermuk {text} overnight."
+
+
+def test_a_blank_theme_title_still_gives_a_titled_iframe(tmp_path):
+    themes = tmp_path / "themes.toml"
+    themes.write_text('version = 1\n\n[[themes]]\nid = "untitled"\ntitle = "  "\nplaces = ["Jermuk"]\n',
+                      encoding="utf-8")
+    out = build(tmp_path, "# Shelling\n\nShells fell on Jermuk.\n", "--themes", str(themes), "--embed")
+    assert (out / "untitled.iframe.html").read_text(encoding="utf-8").startswith(
+        '<iframe src="untitled.html" title="untitled" ')

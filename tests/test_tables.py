@@ -1,7 +1,9 @@
 """Article tables: columns detected or named, rows read in file order, problems by line."""
 
 import csv
+import inspect
 import math
+import sys
 
 import pandas as pd
 import pytest
@@ -432,3 +434,34 @@ def test_unreadable_parquet(tmp_path, cut):
     assert str(error.value) == (
         "bad.parquet: not a readable Parquet file (Parquet magic bytes not found in footer. "
         "Either the file is corrupted or this is not a parquet file.); re-export it")
+
+
+def test_column_names_with_line_breaks_are_listed_on_one_line(tmp_path):
+    assert table_error(tmp_path, "cr.jsonl", '{"0\\r": "Talks in Dushanbe."}\n') == (
+        "cr.jsonl: no text column (columns: '0\\r'); name it with --text-col")
+    assert table_error(tmp_path, "nl.csv", 'title,"a\nb"\nTalks,Dushanbe\n') == (
+        "nl.csv: no text column (columns: title, 'a\\nb'); name it with --text-col")
+
+
+def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path):
+    # No UTF-8 output can hold half a character: it would stop the run when the tables are written.
+    read = table(tmp_path, "s.jsonl", '{"text": "Vorukh \\ud800 and Isfara \\ud83d\\ude00", '
+                                      '"title": "\\udfff\\udfff"}\n{"text": "Batken"}\n')
+    assert [(r.text, r.meta) for r in read.records] == [
+        ("Vorukh \ufffd and Isfara \U0001f600", {"title": "\ufffd\ufffd"}), ("Batken", {})]
+    assert read.problems == [InputProblem("s.jsonl", 1, (
+        "3 \\uD800-\\uDFFF escapes without their other half (a lone UTF-16 surrogate, no character); "
+        "read as U+FFFD"), skipped=False)]
+
+
+def test_a_value_nested_too_deeply_skips_its_line(tmp_path):
+    # Parsed, but too deep to read as text: 2 frames per level in _cell, 1 in the JSON decoder.
+    depth, limit = len(inspect.stack()), sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 300)
+    try:
+        read = table(tmp_path, "deep.jsonl", '{"text": ' + "[" * 200 + '"x"' + "]" * 200 + '}\n{"text": "ok"}\n')
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [r.text for r in read.records] == ["ok"]
+    assert read.problems == [InputProblem("deep.jsonl", 1, (
+        "a value nested too deeply to read as text; line skipped (flatten the lists)"))]

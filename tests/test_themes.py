@@ -204,3 +204,28 @@ def test_themes_check_reports_a_broken_file_in_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: {path}:6: theme 'caucasus': colour 'green' is not a CSS hex colour "
                              "such as \"#b2182b\"\n")
+
+
+def test_toml_nested_too_deeply(tmp_path, gazetteer):
+    path = write(tmp_path, "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ThemeError) as caught:
+        load_themes(path, gazetteer)
+    assert str(caught.value) == f"{path}: not valid TOML: nested too deeply to read"
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('places = ["Goris", "Kapan"]', "places = false",
+         ":8: theme 'caucasus': places must be a list, e.g. places = [\"Goris\", \"Kapan\"], got False"),
+        ('areas = ["Armenia"]', 'areas = "Armenia"',
+         ":9: theme 'caucasus': areas must be a list, e.g. areas = [\"Armenia\"], got 'Armenia'"),
+        ('"shelling" = 1.0', '" " = 1.0',
+         ":11: theme 'caucasus': keyword ' ' is blank; give each keyword a word or phrase"),
+    ],
+)
+def test_values_of_the_wrong_kind_are_mistakes(tmp_path, gazetteer, old, new, message):
+    path = write(tmp_path, VALID.replace(old, new))
+    with pytest.raises(ThemeError) as caught:
+        load_themes(path, gazetteer)
+    assert str(caught.value) == f"{path}{message}"

@@ -89,3 +89,65 @@ def test_cli_reports_a_bad_gazetteer_file_in_one_line(tmp_path):
     assert result.output.startswith(f"Error: {bad}:1: missing column 'lon'")
     assert result.output.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("name,lat,lon,population\nA,1,2,1e400\n", ":2: population '1e400' is not a whole number"),
+        ("name,lat,lon,place_id\nA,1,2,user:a\tb\n", ":2: place_id 'user:a\\tb' holds a line break or "
+         "another control character"),
+        ('"na\nme",lat\n', ":1: missing column 'name', 'lon'; the header has 'na\\nme', lat; needed"),
+    ],
+)
+def test_odd_values_are_mistakes_named_by_line(tmp_path, text, message):
+    path = tmp_path / "mine.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserGazetteerError) as caught:
+        read_user_places(path)
+    assert str(caught.value).startswith(f"{path}{message}")
+
+
+_POINT = {"type": "Point", "coordinates": [70.6, 39.9]}
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"type": "FeatureCollection", "features": ["Golovnoi"]},
+         ": feature 1: the feature is not a JSON object; write {\"type\": \"Feature\""),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": _POINT,
+                                                     "properties": "Golovnoi"}]},
+         ": feature 1: its properties is not a JSON object"),
+        ({"type": "FeatureCollection", "features": "Golovnoi"}, ': "features" is not a list; write'),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": _POINT,
+                                                     "properties": {"name": "G", "alt_names": 7}}]},
+         ":1: feature 1: alt_names 7 is not a list of names"),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": _POINT,
+                                                     "properties": {"name": "G\ud800"}}]},
+         ": a \\uD800-\\uDFFF escape without its other half (a lone UTF-16 surrogate, no character)"),
+    ],
+)
+def test_odd_geojson_is_a_mistake_not_a_traceback(tmp_path, data, message):
+    path = tmp_path / "mine.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(UserGazetteerError) as caught:
+        read_user_places(path)
+    assert str(caught.value).startswith(f"{path}{message}")
+
+
+def test_geojson_nested_too_deeply(tmp_path):
+    path = tmp_path / "deep.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                    encoding="utf-8")
+    with pytest.raises(UserGazetteerError, match=r"deep\.geojson: JSON nested too deeply to read"):
+        read_user_places(path)
+
+
+def test_alternate_names_may_be_numbers(tmp_path):
+    path = tmp_path / "alt.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": _POINT, "properties": {"name": "Post 7", "alt_names": [7, "Seven"]}}]}),
+        encoding="utf-8")
+    _, names, _ = read_user_places(path)
+    assert names["name"].tolist() == ["Post 7", "7", "Seven"]

@@ -7,7 +7,9 @@
  *
  * Test hooks: window.geomap[<map variable>] = {featureCount(), openPlace(name), drawn}.
  */
-(function () {
+/* The Leaflet this runtime was loaded with is kept: when a page includes several map
+ * fragments, each loads Leaflet again, and drawing that runs later must not mix two copies. */
+(function (L) {
   "use strict";
   if (window.Geomap) { return; }
 
@@ -389,4 +391,4 @@
       return runtime;
     }
   };
-})();
+})(window.L);

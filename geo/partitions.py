@@ -1,0 +1,288 @@
+"""Split a corpus into partitions that workers read on their own (``geomap build --engine dask``).
+
+A partition is a run of *pieces* in reading order:
+
+* whole files: pages (``.txt``, ``.md``, ``.html``), CSV, TSV and JSON Lines
+  tables, Parquet files of one row group; consecutive files are packed into
+  one partition up to its size;
+* slices of a Parquet file with several row groups: consecutive row groups,
+  one slice per partition.
+
+Planning (:func:`corpus_pieces`, then :func:`partition_pieces`) reads folder
+listings, file sizes and Parquet footers only; the text is read where the
+partition is parsed (:func:`read_piece`), so the inputs must be readable at the
+same paths there. Reading a piece gives the documents
+:func:`geo.corpus.read_corpus` gives for it, and the same problems: those of a
+Parquet file read in slices are put together by :func:`file_problems` once all
+its slices are read, word for word as one reading of the whole file words them.
+
+CSV and JSON Lines files are not split: where a row ends depends on the
+quoting before it, and their columns are found from the whole file. Convert a
+large export to Parquet (or split it into several files) to spread it over
+workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Private helpers of the local readers, reused so that a piece is read, numbered and
+# reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
+from .corpus import (MAX_TABLE_BYTES, ReadOptions, _check_size, _documents_of, _message,
+                     _row_document, corpus_files, sample_corpus_path)
+from .dates import parse_date
+from .document import Document
+from .exc import CorpusError
+from .problems import InputProblem
+from .tables import TableColumns, _Collector, parquet_rows
+
+__all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "corpus_pieces", "file_problems",
+           "partition_pieces", "read_piece"]
+
+#: A partition holds about this many bytes of input, unless one file or row group is larger.
+PARTITION_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One file, or a slice of a Parquet file's row groups, as a worker reads it.
+
+    Attributes
+    ----------
+    file : str
+        The file, as found under its corpus root.
+    doc_id, name : str
+        Its document id and how problems name it, as :func:`geo.corpus.read_corpus` gives them.
+    sample : bool
+        Whether it is a file of the bundled sample corpus (documents record ``doc_id`` as path).
+    size : int
+        Bytes: the file's size, or the slice's row groups uncompressed.
+    row_groups : tuple of int, optional
+        ``(start, stop)`` of a slice's row groups; None for a whole file.
+    first_row : int
+        Rows of the file before the slice (rows keep their numbers in the whole file).
+    slices : int
+        In how many slices the file is read (1: whole).
+    """
+
+    file: str
+    doc_id: str
+    name: str
+    sample: bool
+    size: int
+    row_groups: tuple[int, int] | None = None
+    first_row: int = 0
+    slices: int = 1
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Pieces parsed together, numbered in reading order from 0."""
+
+    index: int
+    pieces: tuple[Piece, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes of input."""
+        return sum(piece.size for piece in self.pieces)
+
+
+@dataclass
+class PieceRead:
+    """What reading a piece gave.
+
+    For a whole file, ``problems`` are final. For a slice, ``error`` is the
+    problem that stops the whole file (it is then left out, as the local
+    engine leaves it out), and the rows with empty text, without article
+    text and with dates not understood are what :func:`file_problems`
+    reports once every slice is read.
+    """
+
+    documents: list[Document]
+    problems: list[InputProblem] = field(default_factory=list)
+    error: InputProblem | None = None
+    empty_rows: list[int] = field(default_factory=list)
+    bare_rows: list[int] = field(default_factory=list)
+    undated_rows: list[int] = field(default_factory=list)
+
+
+def _names(root: Path, file: Path) -> tuple[str, str, bool]:
+    """``(doc_id, name, sample)`` of ``file`` under ``root``, as :func:`read_corpus` names them."""
+    relative = file.name if root.is_file() else file.relative_to(root).as_posix()
+    doc_id = f"{root.name}/{relative}" if root.is_dir() else relative
+    sample = root == sample_corpus_path()
+    return doc_id, doc_id if sample else str(file), sample
+
+
+def _row_groups(file: Path) -> list[tuple[int, int]]:
+    """``(rows, uncompressed bytes)`` per row group of a Parquet file worth splitting, else ``[]``.
+
+    A file whose footer cannot be read, or that is over the table size limit,
+    is read whole, so that its problem is the local engine's.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        if file.stat().st_size > MAX_TABLE_BYTES:
+            return []
+        metadata = pq.read_metadata(file)
+    except (pa.ArrowException, OSError, ValueError):
+        return []
+    if metadata.num_row_groups < 2 or metadata.num_rows == 0:
+        return []
+    return [(metadata.row_group(i).num_rows, metadata.row_group(i).total_byte_size)
+            for i in range(metadata.num_row_groups)]
+
+
+def _file_size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0  # read whole; the worker reports it as the local engine does
+
+
+def corpus_pieces(paths: Sequence[str | Path]) -> list[Piece]:
+    """Every file under ``paths`` in reading order; Parquet files one piece per row group.
+
+    Raises
+    ------
+    CorpusError
+        When a path does not exist (every path is checked before any is listed further).
+    """
+    roots = [Path(root) for root in paths]
+    found = [corpus_files(root) for root in roots]  # every path must exist before anything is read
+    pieces = []
+    for root, files in zip(roots, found):
+        for file in files:
+            doc_id, name, sample = _names(root, file)
+            groups = _row_groups(file) if file.suffix.lower() == ".parquet" else []
+            if not groups:
+                pieces.append(Piece(str(file), doc_id, name, sample, _file_size(file)))
+                continue
+            first_row = 0
+            for index, (rows, size) in enumerate(groups):
+                pieces.append(Piece(str(file), doc_id, name, sample, size, (index, index + 1), first_row,
+                                    len(groups)))
+                first_row += rows
+    return pieces
+
+
+def _slices(groups: list[Piece], target: int) -> list[Piece]:
+    """Consecutive row groups of one file joined into slices of about ``target`` bytes."""
+    joined: list[Piece] = []
+    for group in groups:
+        last = joined[-1] if joined else None
+        if last is not None and last.size + group.size <= target:
+            joined[-1] = dataclasses.replace(last, size=last.size + group.size,
+                                             row_groups=(last.row_groups[0], group.row_groups[1]))
+        else:
+            joined.append(group)
+    if len(joined) == 1:  # the whole file after all: read as the local engine reads it
+        return [dataclasses.replace(joined[0], row_groups=None, first_row=0, slices=1)]
+    return [dataclasses.replace(piece, slices=len(joined)) for piece in joined]
+
+
+def partition_pieces(pieces: Sequence[Piece], count: int = 1,
+                     max_bytes: int = PARTITION_BYTES) -> list[Partition]:
+    """Pack ``pieces`` into at least about ``count`` partitions of at most ``max_bytes`` each.
+
+    Files stay whole and in order; a Parquet file of several row groups is cut
+    at row groups into slices, each a partition of its own. A single file or
+    row group larger than the target is a partition by itself.
+
+    Examples
+    --------
+    >>> pieces = [Piece(f"{n}.txt", f"c/{n}.txt", f"{n}.txt", False, 10) for n in range(5)]
+    >>> [[p.file for p in part.pieces] for part in partition_pieces(pieces, count=2)]
+    [['0.txt', '1.txt'], ['2.txt', '3.txt'], ['4.txt']]
+    """
+    total = sum(piece.size for piece in pieces)
+    target = max(1, min(max_bytes, math.ceil(total / max(count, 1))))
+    units: list[Piece] = []
+    position = 0
+    while position < len(pieces):
+        piece = pieces[position]
+        if piece.row_groups is None:
+            units.append(piece)
+            position += 1
+            continue
+        stop = position + piece.slices
+        units += _slices(list(pieces[position:stop]), target)
+        position = stop
+    partitions: list[list[Piece]] = []
+    size = 0
+    for unit in units:
+        alone = unit.slices > 1
+        if not partitions or alone or partitions[-1][-1].slices > 1 or size + unit.size > target:
+            partitions.append([])
+            size = 0
+        partitions[-1].append(unit)
+        size += unit.size
+    return [Partition(index, tuple(part)) for index, part in enumerate(partitions)]
+
+
+def _parquet_slice(piece: Piece, columns: TableColumns) -> tuple[list, list[int]]:
+    """The records and empty-text row numbers of a slice, as :func:`geo.tables.read_table`
+    reads them from the whole file."""
+    _check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+    collector = parquet_rows(Path(piece.file), piece.name, columns, row_groups=range(*piece.row_groups),
+                             first_row=piece.first_row)
+    return collector.records, collector.empty
+
+
+def read_piece(piece: Piece, options: ReadOptions = ReadOptions()) -> PieceRead:
+    """Read ``piece``: its documents and problems (never raises for a bad file)."""
+    file = Path(piece.file)
+    if piece.row_groups is None:
+        try:
+            documents, problems = _documents_of(file, piece.doc_id, piece.name, options)
+        except CorpusError as error:
+            documents, problems = [], [InputProblem(piece.name, 0, _message(error, piece.name))]
+        if piece.sample:
+            documents = [dataclasses.replace(d, path=piece.doc_id) for d in documents]
+        return PieceRead(documents, list(problems))
+    try:
+        records, empty = _parquet_slice(piece, options.columns)
+    except CorpusError as error:
+        return PieceRead([], error=InputProblem(piece.name, 0, _message(error, piece.name)))
+    path = piece.doc_id if piece.sample else piece.file
+    documents, bare = [], []
+    for record in records:
+        document = _row_document(piece.doc_id, path, record)
+        if document.articles:
+            documents.append(document)
+        else:
+            bare.append(record.line)
+    undated = [r.line for r in records if r.meta.get("date") and not parse_date(r.meta["date"])]
+    return PieceRead(documents, empty_rows=empty, bare_rows=bare, undated_rows=undated)
+
+
+def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
+    """The problems of a file read in ``slices`` (in order), as reading it whole reports them.
+
+    The first slice's error, if one failed (the whole file is then left
+    out); else a line each for the rows with empty text, the rows without
+    article text and the dates not understood, listing the rows of every
+    slice, worded as :mod:`geo.tables` and :mod:`geo.corpus` word them.
+    """
+    errors = [piece.error for piece in slices if piece.error is not None]
+    if errors:
+        return [errors[0]]
+    empty = [row for piece in slices for row in piece.empty_rows]
+    problems = _Collector({}, "row", empty=empty).result(name, []).problems
+    bare = [row for piece in slices for row in piece.bare_rows]
+    if bare:
+        more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""
+        problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
+                                     "skipped: rows " + ", ".join(map(str, bare[:20])) + more))
+    undated = [row for piece in slices for row in piece.undated_rows]
+    if undated:
+        problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
+                                     + ", ".join(map(str, undated)), skipped=False))
+    return problems
