@@ -6,9 +6,12 @@ The texts are the bundled sample corpus' articles and, when the file is
 there, the GeoWebNews article texts, repeated until ``--mb`` megabytes of
 UTF-8. On the same texts in the same run it times:
 
-* geomap end to end on one core: matching and resolving (``Geoparser.parse``
-  per article), then the whole pipeline with theme assignment
-  (``geoparse_documents``), in MB/s and articles/s;
+* geomap on one core, in MB/s and articles/s of CPU time (steadier than wall
+  time on a shared machine): matching and resolving (``Geoparser.parse`` per
+  article), first over the distinct texts once (the resolver remembers what
+  it works out per name, so this pass shows a cold start), then over all of
+  them; then end to end, with unknown names, theme assignment and the
+  mentions table (``geoparse_documents``);
 * geotext (``pip install geotext``, a common simple place extractor, installed
   for this benchmark only), for the ratio;
 * the gazetteer's warm start (index cache in place) and the process's peak

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ArticleResult", "CorpusResult", "SectionScores", "geoparse_article", "geoparse_documents"]
 
+_ROWS_PER_FRAME = 20_000  # mention rows gathered as dicts before they become a typed frame
 # Everyday words dropped as non-places ("Monday", "Minister") are not worth listing to users.
 _LISTED_MAX_ZIPF = 3.5
 
@@ -142,7 +143,7 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
     from .cache import cached_geoparse_article, run_fingerprint  # geo.cache imports this module
 
     fingerprint = run_fingerprint(geoparser, themes) if cache is not None else ""
-    rows = []
+    rows, frames = [], []
     result = CorpusResult(mentions=pd.DataFrame(), from_cache=0 if cache is not None else None)
     for document in tqdm(documents, desc="reading", unit="file", disable=not progress):
         result.documents += 1
@@ -151,5 +152,9 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
             rows.extend(result.add(found))
             if hit:
                 result.from_cache += 1
-    result.mentions = mentions_frame(rows)
+        if len(rows) >= _ROWS_PER_FRAME:  # (a typed frame holds a row in a fraction of a dict's memory)
+            frames.append(mentions_frame(rows))
+            rows = []
+    frames.append(mentions_frame(rows))
+    result.mentions = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return result

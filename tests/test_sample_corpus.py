@@ -85,3 +85,19 @@ def test_stepanakert_and_khankendi_are_one_place(parser):
 def test_lachin_road_is_the_corridor(parser):
     found = mentions_of(parser, "lachin-and-barcelona.md")
     assert {p for s, _, _, p, _ in found if s == "Lachin Road"} == {"geomap:lachin-corridor"}
+
+
+def test_mentions_gathered_in_many_frames_make_the_same_table(parser, monkeypatch):
+    import pandas as pd
+
+    import geo.pipeline
+    from geo.corpus import read_corpus
+    from geo.themes import default_themes_path, load_themes
+
+    themes = load_themes(default_themes_path(), parser.gazetteer)
+    documents = list(read_corpus([sample_corpus_path()]))
+    whole = geo.pipeline.geoparse_documents(documents, parser, themes).mentions
+    monkeypatch.setattr(geo.pipeline, "_ROWS_PER_FRAME", 7)  # a frame every few articles
+    pieces = geo.pipeline.geoparse_documents(documents, parser, themes).mentions
+    pd.testing.assert_frame_equal(pieces, whole)
+    assert len(whole) > 100
