@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -216,14 +217,15 @@ def _theme(path: Path, source: str, entry: dict, gazetteer: Gazetteer, seen: set
     numbers = {}
     for key, default in (("threshold", 2.0), ("place_weight", 2.0), ("area_weight", 1.0)):
         value = entry.get(key, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < math.inf:
             raise _fail(path, source, str(value),
                         f"theme {theme_id!r}: {key} must be a non-negative number, got {value!r}",
                         theme_id, key)
         numbers[key] = float(value)
     keywords = entry.get("keywords", {})
     if not isinstance(keywords, dict) or not all(
-            isinstance(w, (int, float)) and not isinstance(w, bool) for w in keywords.values()):
+            isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w)
+            for w in keywords.values()):
         raise _fail(path, source, "keywords",
                     f"theme {theme_id!r}: keywords must be a table of \"phrase\" = weight", theme_id)
     blank = next((k for k in keywords if not k.strip()), None)

@@ -47,6 +47,10 @@ def write(tmp_path, text):
          ":4: theme id 'Caucasus Theme' must be lowercase letters, digits and '-'"),
         ("threshold = 3.0", "threshold = -1",
          ":7: theme 'caucasus': threshold must be a non-negative number, got -1"),
+        ("threshold = 3.0", "threshold = nan",  # a threshold no score ever reaches
+         ":7: theme 'caucasus': threshold must be a non-negative number, got nan"),
+        ("threshold = 3.0", "threshold = inf",
+         ":7: theme 'caucasus': threshold must be a non-negative number, got inf"),
     ],
 )
 def test_mistakes_name_the_line_and_the_fix(tmp_path, gazetteer, old, new, message):
