@@ -170,6 +170,9 @@ def read_user_places(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         records = list(_from_geojson(path, text))
     else:
         raise UserGazetteerError(f"{path}: unknown format {suffix!r}; use .csv or .geojson")
+    if not records:  # (an empty --gazetteer file is a mistake, not a run without its places)
+        raise UserGazetteerError(f"{path}: holds no places; add a row (or feature) per place, e.g. "
+                                 "name,lat,lon / Golovnoi,39.94,70.57")
     counts = Counter(place.place_id for place, _, _ in records)
     duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:

@@ -151,3 +151,12 @@ def test_alternate_names_may_be_numbers(tmp_path):
         encoding="utf-8")
     _, names, _ = read_user_places(path)
     assert names["name"].tolist() == ["Post 7", "7", "Seven"]
+
+
+@pytest.mark.parametrize("name, text", [("places.csv", "name,lat,lon\n"),
+                                        ("places.geojson", '{"type": "FeatureCollection", "features": []}')])
+def test_a_file_without_places_is_a_mistake(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserGazetteerError, match=r"holds no places; add a row \(or feature\) per place"):
+        read_user_places(path)
