@@ -26,7 +26,8 @@ from .problems import InputProblem
 from .tables import TABLE_SUFFIXES, TableColumns, TableRecord, read_table
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
-           "read_corpus", "read_document", "sample_corpus_path", "corpus_files"]
+           "read_corpus", "read_document", "sample_corpus_path", "corpus_files", "check_size",
+           "documents_of", "problem_text", "row_document"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Text pages larger than this are reported, not read: no article is this long.
@@ -65,8 +66,9 @@ def corpus_files(path: Path) -> list[Path]:
     )
 
 
-def _check_size(path: Path, name: str, limit: int, per: str = "file",
-                fix: str = "split it into smaller files") -> None:
+def check_size(path: Path, name: str, limit: int, per: str = "file",
+               fix: str = "split it into smaller files") -> None:
+    """Raise :class:`CorpusError` when the file at ``path`` is larger than ``limit`` bytes."""
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -76,7 +78,7 @@ def _check_size(path: Path, name: str, limit: int, per: str = "file",
 
 
 def _read_bytes(path: Path, name: str, limit: int) -> bytes:
-    _check_size(path, name, limit)
+    check_size(path, name, limit)
     try:
         return path.read_bytes()
     except OSError as error:
@@ -131,7 +133,8 @@ def read_document(path: Path, doc_id: str, name: str | None = None,
     return document
 
 
-def _row_document(doc_id: str, path: str, record: TableRecord) -> Document:
+def row_document(doc_id: str, path: str, record: TableRecord) -> Document:
+    """The document of one table row: its text split into articles, its columns as metadata."""
     meta = dict(record.meta)
     if meta.get("date"):
         meta["date"] = parse_date(meta["date"])
@@ -142,11 +145,11 @@ def _row_document(doc_id: str, path: str, record: TableRecord) -> Document:
 
 def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
                      ) -> tuple[list[Document], list[InputProblem]]:
-    _check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+    check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
     table = read_table(path, options.columns, name=name)
     documents, bare = [], []
     for record in table.records:
-        document = _row_document(doc_id, str(path), record)
+        document = row_document(doc_id, str(path), record)
         if document.articles:
             documents.append(document)
         else:
@@ -164,8 +167,9 @@ def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
     return documents, problems
 
 
-def _documents_of(file: Path, doc_id: str, name: str, options: ReadOptions
-                  ) -> tuple[list[Document], list[InputProblem]]:
+def documents_of(file: Path, doc_id: str, name: str, options: ReadOptions
+                 ) -> tuple[list[Document], list[InputProblem]]:
+    """The documents of one page or table file, and the problems met reading it."""
     suffix = file.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         return _table_documents(file, doc_id, name, options)
@@ -200,9 +204,9 @@ def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
             doc_id = f"{root.name}/{relative}" if root.is_dir() else relative
             name = doc_id if root == sample_corpus_path() else str(file)
             try:
-                documents, found = _documents_of(file, doc_id, name, options)
+                documents, found = documents_of(file, doc_id, name, options)
             except CorpusError as error:
-                documents, found = [], [InputProblem(name, 0, _message(error, name))]
+                documents, found = [], [InputProblem(name, 0, problem_text(error, name))]
             for problem in found:
                 if options.strict:
                     raise CorpusError(f"{problem} (--strict stops at the first problem)")
@@ -213,7 +217,7 @@ def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
                 yield document
 
 
-def _message(error: CorpusError, name: str) -> str:
+def problem_text(error: CorpusError, name: str) -> str:
     """The error's text without the file name it starts with (the problem records that)."""
     text = str(error)
     return text[len(name) + 2:] if text.startswith(f"{name}: ") else text

@@ -32,13 +32,13 @@ from pathlib import Path
 
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
-from .corpus import (MAX_TABLE_BYTES, ReadOptions, _check_size, _documents_of, _message,
-                     _row_document, corpus_files, sample_corpus_path)
+from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_size, corpus_files, documents_of, problem_text,
+                     row_document, sample_corpus_path)
 from .dates import parse_date
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
-from .tables import TableColumns, _Collector, parquet_rows
+from .tables import RowCollector, TableColumns, parquet_rows
 
 __all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "corpus_pieces", "file_problems",
            "partition_pieces", "read_piece"]
@@ -230,7 +230,7 @@ def partition_pieces(pieces: Sequence[Piece], count: int = 1,
 def _parquet_slice(piece: Piece, columns: TableColumns) -> tuple[list, list[int]]:
     """The records and empty-text row numbers of a slice, as :func:`geo.tables.read_table`
     reads them from the whole file."""
-    _check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+    check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
     collector = parquet_rows(Path(piece.file), piece.name, columns, row_groups=range(*piece.row_groups),
                              first_row=piece.first_row)
     return collector.records, collector.empty
@@ -241,20 +241,20 @@ def read_piece(piece: Piece, options: ReadOptions = ReadOptions()) -> PieceRead:
     file = Path(piece.file)
     if piece.row_groups is None:
         try:
-            documents, problems = _documents_of(file, piece.doc_id, piece.name, options)
+            documents, problems = documents_of(file, piece.doc_id, piece.name, options)
         except CorpusError as error:
-            documents, problems = [], [InputProblem(piece.name, 0, _message(error, piece.name))]
+            documents, problems = [], [InputProblem(piece.name, 0, problem_text(error, piece.name))]
         if piece.sample:
             documents = [dataclasses.replace(d, path=piece.doc_id) for d in documents]
         return PieceRead(documents, list(problems))
     try:
         records, empty = _parquet_slice(piece, options.columns)
     except CorpusError as error:
-        return PieceRead([], error=InputProblem(piece.name, 0, _message(error, piece.name)))
+        return PieceRead([], error=InputProblem(piece.name, 0, problem_text(error, piece.name)))
     path = piece.doc_id if piece.sample else piece.file
     documents, bare = [], []
     for record in records:
-        document = _row_document(piece.doc_id, path, record)
+        document = row_document(piece.doc_id, path, record)
         if document.articles:
             documents.append(document)
         else:
@@ -275,7 +275,7 @@ def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
     if errors:
         return [errors[0]]
     empty = [row for piece in slices for row in piece.empty_rows]
-    problems = _Collector({}, "row", empty=empty).result(name, []).problems
+    problems = RowCollector({}, "row", empty=empty).result(name, []).problems
     bare = [row for piece in slices for row in piece.bare_rows]
     if bare:
         more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""

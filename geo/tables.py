@@ -49,7 +49,8 @@ from .decode import decode_bytes
 from .exc import CorpusError
 from .problems import InputProblem
 
-__all__ = ["COLUMN_NAMES", "TABLE_SUFFIXES", "TableColumns", "TableRead", "TableRecord", "read_table"]
+__all__ = ["COLUMN_NAMES", "TABLE_SUFFIXES", "RowCollector", "TableColumns", "TableRead", "TableRecord",
+           "parquet_rows", "read_table"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 
@@ -281,7 +282,7 @@ def _newlines(text: str) -> str:
 
 
 @dataclass
-class _Collector:
+class RowCollector:
     """Builds records from rows, noting rows with empty text."""
 
     resolved: dict[str, str]
@@ -353,7 +354,7 @@ def _parse_delimited(lines: _Lines, delimiter: str, name: str, chosen: TableColu
     reader = csv.reader(lines, delimiter=delimiter, strict=True, skipinitialspace=comma)
     problems: list[InputProblem] = []
     header: list[str] | None = None
-    collector: _Collector | None = None
+    collector: RowCollector | None = None
     number = 0
     while True:
         start = lines.position + 1
@@ -388,7 +389,7 @@ def _parse_delimited(lines: _Lines, delimiter: str, name: str, chosen: TableColu
             if blank:
                 continue
             header = _trim_header(row)
-            collector = _Collector(_resolve(header, chosen, name, _delimiter_hint(header, delimiter)),
+            collector = RowCollector(_resolve(header, chosen, name, _delimiter_hint(header, delimiter)),
                                    "line")
             continue
         if blank:
@@ -497,7 +498,7 @@ def _read_jsonl(text: str, name: str, chosen: TableColumns) -> TableRead:
     if not rows:
         raise CorpusError(f"{name}: no line holds a JSON object ({first_failure}); "
                           "write one JSON object per line")
-    collector = _Collector(_resolve(list(keys), chosen, name), "line")
+    collector = RowCollector(_resolve(list(keys), chosen, name), "line")
     for line_no, row_number, value in rows:
         try:
             collector.add(value, line_no, row_number)
@@ -544,7 +545,7 @@ def _read_parquet(path: Path, name: str, chosen: TableColumns) -> TableRead:
 
 
 def parquet_rows(path: Path, name: str, chosen: TableColumns, row_groups: range | None = None,
-                 first_row: int = 0) -> "_Collector":
+                 first_row: int = 0) -> "RowCollector":
     """The rows of a Parquet file (or of its ``row_groups``, whose first row is number
     ``first_row``), collected as :func:`read_table` collects them.
 
@@ -579,7 +580,7 @@ def parquet_rows(path: Path, name: str, chosen: TableColumns, row_groups: range 
     if row_groups is None and table.num_rows == 0:
         raise CorpusError(f"{name}: a Parquet file with no rows; nothing to read")
     values = {column: table.column(column).to_pylist() for column in resolved.values()}
-    collector = _Collector(resolved, "row")
+    collector = RowCollector(resolved, "row")
     for index in range(table.num_rows):
         number = first_row + index + 1
         collector.add({column: cells[index] for column, cells in values.items()}, number, number)
