@@ -23,6 +23,7 @@ _AFTER_PREPOSITION = re.compile(
 )
 _DIVISION_WORDS = "district province region oblast village town valley river mountains".split()
 _BEFORE_DIVISION = re.compile(_NAME + r"[ \t]+(?i:" + "|".join(_DIVISION_WORDS) + r")\b")
+_NAME_GOES_ON = re.compile(r"[ \t]+[A-ZА-ЯЁІЇЄҐ]")  # another capitalised word after the longest name taken
 # Calendar words follow "in" as often as places do ("in March", "on Monday").
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
@@ -43,6 +44,8 @@ def _candidates(text: str, spans: list[Span]) -> set[tuple[int, int, str]]:
             name = match.group(1)
             if name.split()[0].lower() in _CALENDAR:
                 continue
+            if pattern is _AFTER_PREPOSITION and _NAME_GOES_ON.match(text, end):
+                continue  # "at the United Nations Security Council": four names in a row are no place
             if any(s < end and start < e for s, e in covered):
                 continue
             if is_headline(line_around(text, start, end)[1]):
@@ -56,6 +59,10 @@ def unknown_place_names(text: str, spans: list[Span]) -> list[str]:
 
     >>> unknown_place_names("Water was cut near Golovnoi in March.", [])
     ['Golovnoi']
+    >>> unknown_place_names("Envoys met at the United Nations Security Council.", [])
+    []
+    >>> unknown_place_names("Shelling hit the Shamsiddin Shohin District.", [])
+    ['Shamsiddin Shohin']
     """
     return [name for _, name in sorted({(start, name) for start, _, name in _candidates(text, spans)})]
 
