@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from gazetteer import Gazetteer, GazetteerError, Geoparser, read_user_places
+from gazetteer import GazetteerError
 from gazetteer.name_index import cache_dir
 from gazetteer.online import DEFAULT_NOMINATIM_URL, OnlineGeocoder
 
@@ -23,13 +23,13 @@ from .engine_dask import PARTS_DIR, ParserSettings, geoparse_dask, require_distr
 from .exc import CorpusError, GeomapError
 from .export import json_record
 from .output_dir import check_output_dir, staged_output
-from .pipeline import geoparse_documents
+from .pipeline import geoparse_documents, load_parser
 from .problems import InputProblem
 from .summary import format_summary
 from .tables import TableColumns
 from .terminal import for_terminal
 from .theme_check import theme_report
-from .themes import default_themes_path, load_themes
+from .themes import default_themes_path
 
 __all__ = ["main"]
 
@@ -140,6 +140,14 @@ def _input_options(command):
         help="Stop at the first unreadable file or row instead of reporting it and going on.")(command)
 
 
+def _parsing_options(command):
+    """What every command that geoparses a corpus takes: places, demonyms, the online geocoder,
+    how to read tables and the result cache."""
+    for option in (_cache_options, _input_options, _geocoder_options, _demonyms_option, _gazetteer_option):
+        command = option(command)
+    return command
+
+
 def _read_options(options: dict) -> ReadOptions:
     columns = TableColumns(**{role: options.pop(f"{role}_col") for role in
                               ("text", "title", "date", "url", "id", "author", "source")})
@@ -158,14 +166,10 @@ def _parse(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: 
     first = next(documents, None)
     if first is None:
         raise _nothing_read(paths, problems)
-    user_tables = [read_user_places(path) for path in user_gazetteers]
-    gazetteer = Gazetteer.load()
-    for tables in user_tables:
-        gazetteer = gazetteer.with_places(*tables)
-    geoparser = Geoparser(gazetteer, include_demonyms=demonyms, geocoder=geocoder)
+    geoparser, themes = load_parser(themes_path or default_themes_path(), user_gazetteers,
+                                    demonyms=demonyms, geocoder=geocoder)
     if geocoder is not None:
         cache_path = None  # a name the geocoder gave up on is asked again next run: parse its articles again
-    themes = load_themes(themes_path or default_themes_path(), geoparser.gazetteer)
     with (ResultCache.open(cache_path, warn=lambda message: click.echo(f"warning: {message}", err=True))
           if cache_path is not None else contextlib.nullcontext()) as cache:
         result = geoparse_documents(itertools.chain([first], documents), geoparser, themes,
@@ -204,16 +208,12 @@ def main():
 @main.command()
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @_themes_option
-@_gazetteer_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"),
               show_default=True,
               help="Folder to write the maps and tables into; replaced as a whole once all is written.")
 @click.option("--force", is_flag=True,
               help="Replace the --out folder even if it holds files and geomap did not write it.")
-@_demonyms_option
-@_geocoder_options
-@_input_options
-@_cache_options
+@_parsing_options
 @_engine_options
 @click.option("--self-contained", is_flag=True,
               help="Inline Leaflet into each map, so it opens with no network but for map tiles.")
@@ -268,11 +268,7 @@ def build(corpus, themes_path, user_gazetteers, out_dir, force, demonyms, self_c
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True, help="One JSON object per line, or CSV with a header.")
 @_themes_option
-@_gazetteer_option
-@_demonyms_option
-@_geocoder_options
-@_input_options
-@_cache_options
+@_parsing_options
 @_errors_as_one_line
 def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **options):
     """Print the resolved place mentions of PATHS, one row per mention, to standard output.
@@ -300,11 +296,7 @@ def themes():
 @themes.command("check")
 @click.argument("theme_file", type=click.Path(path_type=Path))
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
-@_gazetteer_option
-@_demonyms_option
-@_geocoder_options
-@_input_options
-@_cache_options
+@_parsing_options
 @_errors_as_one_line
 def check(theme_file, corpus, user_gazetteers, demonyms, **options):
     """Validate THEME_FILE and show what each theme catches in CORPUS (default: the sample corpus).

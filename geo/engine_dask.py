@@ -33,16 +33,16 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from gazetteer import Gazetteer, GazetteerError, Geoparser, read_user_places
+from gazetteer import GazetteerError, Geoparser
 
-from .cache import ResultCache, cached_geoparse_article, run_fingerprint
+from .cache import ResultCache
 from .corpus import ReadOptions
 from .exc import CorpusError, GeomapError
 from .export import write_parquet
 from .partitions import Partition, PieceRead, corpus_pieces, file_problems, partition_pieces, read_piece
-from .pipeline import CorpusResult
+from .pipeline import CorpusResult, geoparse_documents, load_parser
 from .table import MENTION_COLUMNS, mentions_frame
-from .themes import Theme, load_themes
+from .themes import Theme
 
 __all__ = ["PARTS_DIR", "EngineError", "ParserSettings", "PartitionResult", "geoparse_dask",
            "parse_partition", "read_mention_parts", "require_distributed"]
@@ -111,12 +111,7 @@ class ParserSettings:
         GazetteerError, ThemeError
             A user place file or the theme file has a mistake.
         """
-        user_tables = [read_user_places(path) for path in self.user_gazetteers]
-        gazetteer = Gazetteer.load()
-        for tables in user_tables:
-            gazetteer = gazetteer.with_places(*tables)
-        geoparser = Geoparser(gazetteer, include_demonyms=self.demonyms)
-        return geoparser, load_themes(self.themes_path, geoparser.gazetteer)
+        return load_parser(self.themes_path, self.user_gazetteers, demonyms=self.demonyms)
 
 
 @dataclass
@@ -124,7 +119,6 @@ class _Worker:
     geoparser: Geoparser
     themes: list[Theme]
     cache: ResultCache | None
-    fingerprint: str
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,7 +126,7 @@ def _worker(settings: ParserSettings) -> _Worker:
     """The worker process's geoparser for ``settings``: built by its first task, reused after."""
     geoparser, themes = settings.load()
     cache = ResultCache.open(settings.cache_path) if settings.cache_path else None
-    return _Worker(geoparser, themes, cache, run_fingerprint(geoparser, themes) if cache else "")
+    return _Worker(geoparser, themes, cache)
 
 
 @dataclass
@@ -159,26 +153,21 @@ def parse_partition(partition: Partition, settings: ParserSettings,
     ``geomap themes check`` shows them), which saves memory on large corpora.
     """
     worker = _worker(settings)
-    counts = CorpusResult(mentions=pd.DataFrame(), from_cache=0 if worker.cache else None)
-    rows: list[dict] = []
     reads = []
-    for piece in partition.pieces:
-        read = read_piece(piece, read_options)
-        counts.problems += read.problems
-        for document in read.documents:
-            counts.documents += 1
-            for article in document.articles:
-                found, hit = cached_geoparse_article(document, article, worker.geoparser, worker.themes,
-                                                     worker.cache, worker.fingerprint)
-                rows.extend(counts.add(found))
-                if hit:
-                    counts.from_cache += 1
-            if not section_scores:
-                counts.section_scores.clear()
-        read.documents = []
-        reads.append(read)
+
+    def documents():
+        for piece in partition.pieces:
+            read = read_piece(piece, read_options)
+            yield from read.documents
+            read.documents = []  # (parsed: not kept, not sent back)
+            reads.append(read)
+
+    counts = geoparse_documents(documents(), worker.geoparser, worker.themes, cache=worker.cache,
+                                section_scores=section_scores)
+    counts.problems = [problem for read in reads for problem in read.problems]
+    mentions, counts.mentions = counts.mentions, pd.DataFrame()
     sliced = reads[0] if partition.pieces and partition.pieces[0].slices > 1 else None
-    return PartitionResult(partition.index, counts, sliced, mentions_frame(rows))
+    return PartitionResult(partition.index, counts, sliced, mentions)
 
 
 def read_mention_parts(folder: str | Path) -> pd.DataFrame:
@@ -193,20 +182,6 @@ def read_mention_parts(folder: str | Path) -> pd.DataFrame:
         return mentions_frame([])
     dtypes = {column: dtype for column, (dtype, _) in MENTION_COLUMNS.items()}
     return pd.concat(frames, ignore_index=True).astype(dtypes)
-
-
-def _merge(total: CorpusResult, part: CorpusResult) -> None:
-    """Add ``part``'s counts (not its problems) to ``total``."""
-    total.documents += part.documents
-    total.articles += part.articles
-    total.sections += part.sections
-    total.spans_found += part.spans_found
-    total.not_places.update(part.not_places)
-    total.unknown_names.update(part.unknown_names)
-    total.theme_sections.update(part.theme_sections)
-    total.section_scores.extend(part.section_scores)
-    if part.from_cache is not None:
-        total.from_cache = (total.from_cache or 0) + part.from_cache
 
 
 class _Collected:
@@ -271,7 +246,7 @@ class _Collected:
             result = self.results[index]
             total.problems += self._problems(index)
             if result.slice is None or partition.pieces[0].file not in self.failed:
-                _merge(total, result.counts)
+                total.merge(result.counts)
         total.problems.sort()
         total.mentions = read_mention_parts(self.parts_dir)
         return total

@@ -10,18 +10,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from tqdm import tqdm
 
-from gazetteer import Geoparser, Mention
+from gazetteer import Gazetteer, Geoparser, Mention, read_user_places
 from gazetteer.unknown import unknown_place_names
 
 from .document import Article, Document
 from .problems import InputProblem
 from .table import mention_rows, mentions_frame
-from .themes import Theme, ThemeMatch, passes, score_themes
+from .themes import Theme, ThemeMatch, load_themes, passes, score_themes
 
 if TYPE_CHECKING:
     from .cache import ResultCache
 
-__all__ = ["ArticleResult", "CorpusResult", "SectionScores", "geoparse_article", "geoparse_documents"]
+__all__ = ["ArticleResult", "CorpusResult", "SectionScores", "geoparse_article", "geoparse_documents",
+           "load_parser"]
 
 _ROWS_PER_FRAME = 20_000  # mention rows gathered as dicts before they become a typed frame
 # Everyday words dropped as non-places ("Monday", "Minister") are not worth listing to users.
@@ -63,6 +64,19 @@ class CorpusResult:
     #: Articles whose results came from the result cache (:mod:`geo.cache`); None: no cache used.
     from_cache: int | None = None
 
+    def merge(self, part: "CorpusResult") -> None:
+        """Add the counts of ``part`` (a result for other documents, not its problems)."""
+        self.documents += part.documents
+        self.articles += part.articles
+        self.sections += part.sections
+        self.spans_found += part.spans_found
+        self.not_places.update(part.not_places)
+        self.unknown_names.update(part.unknown_names)
+        self.theme_sections.update(part.theme_sections)
+        self.section_scores.extend(part.section_scores)
+        if part.from_cache is not None:
+            self.from_cache = (self.from_cache or 0) + part.from_cache
+
     def add(self, article: "ArticleResult") -> list[dict]:
         """Count one article in; returns its mention rows (the caller builds the table)."""
         self.articles += 1
@@ -73,6 +87,21 @@ class CorpusResult:
         self.theme_sections.update(article.theme_sections)
         self.section_scores.extend(article.section_scores)
         return article.rows
+
+
+def load_parser(themes_path, user_gazetteers=(), *, demonyms: bool = True,
+                geocoder=None) -> tuple[Geoparser, list[Theme]]:
+    """The geoparser of a run (the shipped gazetteer plus the user's place files, the optional
+    online ``geocoder``) and its loaded themes.
+
+    Raises ``GazetteerError`` or ``ThemeError`` for a mistake in a place file or the theme file.
+    """
+    user_tables = [read_user_places(path) for path in user_gazetteers]
+    gazetteer = Gazetteer.load()
+    for tables in user_tables:
+        gazetteer = gazetteer.with_places(*tables)
+    geoparser = Geoparser(gazetteer, include_demonyms=demonyms, geocoder=geocoder)
+    return geoparser, load_themes(themes_path, geoparser.gazetteer)
 
 
 def _shift(mentions: list[Mention], offset: int) -> list[Mention]:
@@ -133,12 +162,15 @@ def geoparse_article(document: Document, article: Article, geoparser: Geoparser,
 
 
 def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, themes: list[Theme],
-                       *, progress: bool = False, cache: "ResultCache | None" = None) -> CorpusResult:
+                       *, progress: bool = False, cache: "ResultCache | None" = None,
+                       section_scores: bool = True) -> CorpusResult:
     """Geoparse every article of ``documents`` and assign themes to each section.
 
     With a :class:`geo.cache.ResultCache`, articles parsed before in a run
     with the same gazetteer, themes and settings are read from it (counted in
     ``from_cache``) and the others are stored in it; the result is the same.
+    ``section_scores`` False keeps no section's theme scores (only ``geomap
+    themes check`` shows them), which saves memory on large corpora.
     """
     from .cache import cached_geoparse_article, run_fingerprint  # geo.cache imports this module
 
@@ -152,6 +184,8 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
             rows.extend(result.add(found))
             if hit:
                 result.from_cache += 1
+        if not section_scores:
+            result.section_scores.clear()
         if len(rows) >= _ROWS_PER_FRAME:  # (a typed frame holds a row in a fraction of a dict's memory)
             frames.append(mentions_frame(rows))
             rows = []
