@@ -55,11 +55,16 @@ def _is_upper(codes: np.ndarray) -> np.ndarray:
 
 
 _PREFIX_QUALIFIER_ENDS = tuple({q.split()[-1] for q in PREFIX_QUALIFIERS})
+# The characters that may end the word before a prefix qualifier's name ("of", "viloyati"), or
+# a blank when more than one blank follows it.
+_PREFIX_QUALIFIER_LAST = frozenset(
+    " \t" + "".join(end[-1] + end[-1].upper() for end in _PREFIX_QUALIFIER_ENDS))
 
 
 def _may_follow_prefix_qualifier(text: str, start: int) -> bool:
     """A cheap test before the regex: do the words before ``start`` end like "city of"?"""
-    return (start > 0 and text[start - 1] in " \t"
+    return (start > 1 and text[start - 1] in " \t"
+            and text[start - 2] in _PREFIX_QUALIFIER_LAST  # (checked first: rules out most words)
             and text[max(0, start - 20):start].rstrip(" \t").lower().endswith(_PREFIX_QUALIFIER_ENDS))
 
 
@@ -116,7 +121,8 @@ class GazetteerMatcher:
 
     def find(self, text: str) -> list[Span]:
         """Every non-overlapping, name-like span of ``text`` that names a place, leftmost-longest."""
-        found = [m for m in self._raw_matches(text) if looks_like_name(text[m[0]:m[1]])]
+        # (A one-word match is written like a name: it starts at the capital that began the lookup.)
+        found = [m for m in self._raw_matches(text) if " " not in m[2] or looks_like_name(text[m[0]:m[1]])]
         found.sort(key=lambda m: (m[0], m[0] - m[1]))
         spans, last_end = [], 0
         headlines: dict[int, bool] = {}  # line start -> is it a headline (computed once per line)
@@ -170,11 +176,13 @@ class GazetteerMatcher:
         lookups = self._lookups
         if len(lookups) > _LOOKUP_MEMO_MAX:
             lookups.clear()  # a bound on memory for endless streams of new words
-        missing = list({gram for gram in grams if gram not in lookups})
-        if missing:
+        answers = [lookups.get(gram) for gram in grams]
+        if None in answers:  # (new grams are looked up all at once)
+            missing = list({gram for gram, answer in zip(grams, answers) if answer is None})
             numbers, extendable = self.index.lookup_many(missing)
             lookups.update(zip(missing, zip(numbers.tolist(), extendable.tolist())))
-        return [lookups[gram] for gram in grams]
+            answers = [lookups[gram] for gram in grams]
+        return answers
 
     def _span(self, text: str, start: int, end: int, key: str, number: int,
               headlines: dict[int, bool]) -> Span:

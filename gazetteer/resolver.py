@@ -163,8 +163,10 @@ def _is_plural_people(key: str, names) -> bool:
 
 def _is_acronym(span: Span, text: str) -> bool:
     """An ALL-CAPS word of up to five letters on a line that is not itself in capitals."""
+    if not span.surface.isupper():
+        return False  # (checked first: it settles almost every span)
     letters = [c for c in span.surface if c.isalpha()]
-    if not letters or len(letters) > _ACRONYM_MAX or not span.surface.isupper():
+    if not letters or len(letters) > _ACRONYM_MAX:
         return False
     return not line_around(text, span.start, span.end)[1].isupper()
 
@@ -238,6 +240,7 @@ class _NameFacts:
     national: bool        # it is a country's (or continent's) own name, not an adjective
     large: bool           # some place of that name is a province or larger
     largest_city: int     # population of its largest city (0 when none)
+    zipf: float           # how common the name is as an everyday word (0 = never)
 
 
 def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -247,6 +250,27 @@ def _distance_matrix_km(cands: list, lats: np.ndarray, lons: np.ndarray) -> np.n
     plat, plon = np.radians(lats)[None, :], np.radians(lons)[None, :]
     h = np.sin((plat - clat) / 2) ** 2 + np.cos(clat) * np.cos(plat) * np.sin((plon - clon) / 2) ** 2
     return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _nearest_km_apart(cands: list, groups: list, points: list, point_groups: list) -> list[float]:
+    """Per candidate: the km to the nearest of ``points`` in another group than its own (inf
+    when there is none); ``groups`` and ``point_groups`` name each one's group.
+
+    Computed for all at once (numpy's cost is per call), in row batches of bounded size,
+    since a long page can name thousands of places.
+    """
+    number = {group: i for i, group in enumerate(dict.fromkeys(point_groups))}
+    point_group = np.array([number[group] for group in point_groups])
+    cand_group = np.array([number.get(group, -1) for group in groups])
+    lats, lons = np.array([p.lat for p in points]), np.array([p.lon for p in points])
+    batch_rows = max(1, _DISTANCE_BATCH_CELLS // len(points))
+    nearest = []
+    for first in range(0, len(cands), batch_rows):
+        last = first + batch_rows
+        matrix = _distance_matrix_km(cands[first:last], lats, lons)
+        same = cand_group[first:last, None] == point_group[None, :]
+        nearest += np.where(same, np.inf, matrix).min(axis=1).tolist()
+    return nearest
 
 
 class ContextResolver:
@@ -295,8 +319,9 @@ class ContextResolver:
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
         surnames = set()
         for span in spans:
-            first_name = None if id(span) in kept_ids else self._first_name_before(text, span)
-            if first_name and " " not in span.key and not self._names_a_large_place(span):
+            # (The first name is looked for last: it is the costly test.)
+            if (id(span) not in kept_ids and " " not in span.key and not self._names_a_large_place(span)
+                    and self._first_name_before(text, span)):
                 surnames.add(span.key)
         kept = [s for s in kept if s.key not in surnames]
         candidates = {id(s): self._candidates(s, text) for s in kept}
@@ -321,7 +346,7 @@ class ContextResolver:
         # A capitalised neighbour joined by one space makes the span part of a longer proper
         # noun the gazetteer does not know: "Charles Michel", "Salvador Illa", "Ararat
         # Mirzoyan", "China Road and Bridge Corporation".
-        if (self._first_name_before(text, span, before) and not self._names_a_country(span)
+        if (not self._names_a_country(span) and self._first_name_before(text, span, before)
                 and not (span.surface.isupper() and self._names_a_large_place(span))):
             # (A word before a country is almost never a first name, "DeSmog Canada", and an
             # abbreviation is no surname, "FrontCounter BC".)
@@ -355,7 +380,8 @@ class ContextResolver:
                 national=any(k in _NATIONAL_KINDS and t != _DEMONYM for k, t in zip(kinds, types)),
                 large=any(k in _LARGE_KIND_SET for k in kinds),
                 largest_city=max((int(self._population[r]) for r, k in zip(rows.tolist(), kinds)
-                                  if k == "city"), default=0))
+                                  if k == "city"), default=0),
+                zipf=float(self.gazetteer.names.zipf[number]))
         return facts
 
     def _is_demonym(self, span: Span) -> bool:
@@ -421,12 +447,13 @@ class ContextResolver:
             if len(self._scored) > _MEMO_MAX:
                 self._scored.clear()
             scored = self._scored[memo_key] = self._score_candidates(number, *memo_key[1:])
-        return [Candidate(*fields, reasons=list(reasons)) for *fields, reasons in scored]
+        return [Candidate(*fields, list(reasons)) for fields, reasons in scored]
 
     def _score_candidates(self, number: int, key: str, qualifier: str, acronym: bool,
                           speaker: bool) -> list[tuple]:
         """The candidates of a name as written, scored by prior and qualifier, best first, as
-        tuples of :class:`Candidate` fields (the same for every text that writes it so)."""
+        ``(fields before the reasons, reasons)`` of :class:`Candidate` (the same for every text
+        that writes it so)."""
         rows, types = self.gazetteer.names.entries(number)
         if acronym:
             # "NATO", "BA", "APC" in running text are acronyms of something else; places are
@@ -471,7 +498,7 @@ class ContextResolver:
         out = out[: self.max_candidates]
         self._prefer_seats(qualifier, out)
         out.sort(key=lambda c: (-c.score, c.row))
-        return [(c.row, c.kind, c.country_code, c.lat, c.lon, c.demonym, c.name_type, c.score,
+        return [((c.row, c.kind, c.country_code, c.lat, c.lon, c.demonym, c.name_type, c.score),
                  tuple(c.reasons)) for c in out]
 
     def _is_strong(self, cand: Candidate) -> bool:
@@ -534,25 +561,27 @@ class ContextResolver:
         national = [(key, a) for key, a in sure if a.country_code
                     and (a.kind != "city" or self._population[a.row] >= _COUNTRY_ANCHOR_POPULATION)]
         local = [(key, a) for key, a in sure if a.kind not in ("continent", "macro_region", "historical")]
-        local_keys = np.array([key for key, _ in local], dtype=object)
         national_per_country = Counter(a.country_code for _, a in national)
+        national_of_name: dict[str, list[Candidate]] = {}
+        for key, a in national:
+            national_of_name.setdefault(key, []).append(a)
         ambiguous = [span for span in spans if len(candidates[id(span)]) >= 2]
-        distances = self._distances_to(local, [candidates[id(span)] for span in ambiguous])
-        for span, to_sure in zip(ambiguous, distances):
+        nearest_per_span = self._nearest_other_places(local, ambiguous, candidates)
+        for span, nearest in zip(ambiguous, nearest_per_span):
             cands = candidates[id(span)]
             # Other names' sure places support any reading; this name's sure reading (from its
             # other mentions) supports only itself, never its rivals ("Kherson" the city does
             # not make "Kherson" the oblast likelier).
-            own_name = [a for key, a in national if key == span.key]
+            own_name = national_of_name.get(span.key, [])
             own = own_name[0] if own_name else None
-            others = local_keys != span.key if len(local) else np.zeros(0, dtype=bool)
-            nearest = to_sure[:, others].min(axis=1).tolist() if others.any() else None
             countries_of_name = {c.country_code for c in cands}
             # ("Lebanon": a town named after a country competes with the country itself.)
             names_a_country = any(c.kind in _NATIONAL_KINDS and c.name_type == _CANONICAL for c in cands)
             for i, cand in enumerate(cands):
-                in_country = national_per_country[cand.country_code] - sum(
-                    1 for a in own_name if a.country_code == cand.country_code and a.row != cand.row)
+                in_country = national_per_country.get(cand.country_code, 0)
+                if own_name:
+                    in_country -= sum(1 for a in own_name
+                                      if a.country_code == cand.country_code and a.row != cand.row)
                 if own is not None and own.row == cand.row:
                     in_country -= 1  # one mention is not its own context
                 if in_country > 0:
@@ -570,29 +599,22 @@ class ContextResolver:
                     cand.supported = True
 
     @staticmethod
-    def _distances_to(places: list[tuple[str, Candidate]], readings: list[list[Candidate]]):
-        """Per list of ``readings``: the km from each reading to each of ``places``.
-
-        Computed for many names at once (numpy's cost is per call), in batches of
-        bounded size, since a long page can name thousands of places.
-        """
+    def _nearest_other_places(places: list[tuple[str, Candidate]], spans: list[Span],
+                              candidates: dict[int, list[Candidate]]):
+        """Per span: the km from each of its candidates to the nearest of ``places`` given by
+        another name (None when there is no such place)."""
         if not places:
-            yield from (np.zeros((len(cands), 0)) for cands in readings)
+            yield from (None for _ in spans)
             return
-        lats, lons = np.array([a.lat for _, a in places]), np.array([a.lon for _, a in places])
-        batch_rows = max(1, _DISTANCE_BATCH_CELLS // len(places))
-        start = 0
-        while start < len(readings):
-            end, rows = start, 0
-            while end < len(readings) and (rows == 0 or rows + len(readings[end]) <= batch_rows):
-                rows += len(readings[end])
-                end += 1
-            matrix = _distance_matrix_km([c for cands in readings[start:end] for c in cands], lats, lons)
-            first = 0
-            for cands in readings[start:end]:
-                yield matrix[first:first + len(cands)]
-                first += len(cands)
-            start = end
+        keys = {key for key, _ in places}
+        cands = [c for span in spans for c in candidates[id(span)]]
+        groups = [span.key for span in spans for _ in candidates[id(span)]]
+        nearest = _nearest_km_apart(cands, groups, [a for _, a in places], [key for key, _ in places])
+        first = 0
+        for span in spans:
+            last = first + len(candidates[id(span)])
+            yield None if keys == {span.key} else nearest[first:last]
+            first = last
 
     def _add_mutual_support(self, spans: list[Span], candidates: dict[int, list[Candidate]],
                             sure_keys: set[str]) -> None:
@@ -605,14 +627,12 @@ class ContextResolver:
                 unsure.setdefault(span.key, cands[:_MUTUAL_TOP])
         if len(unsure) < 2:
             return
-        for key, cands in unsure.items():
-            rivals = [c for other, others in unsure.items() if other != key for c in others]
-            nearest = _distance_matrix_km(cands, np.array([c.lat for c in rivals]),
-                                          np.array([c.lon for c in rivals])).min(axis=1)
-            for cand, km in zip(cands, nearest):
-                if km < _MUTUAL_KM:
-                    cand.score += _MUTUAL_BONUS * math.exp(-km / _MUTUAL_KM)
-                    cand.reasons.append(f"{km:.0f} km from a reading of another name in the text")
+        readings = [c for cands in unsure.values() for c in cands]
+        groups = [key for key, cands in unsure.items() for _ in cands]
+        for cand, km in zip(readings, _nearest_km_apart(readings, groups, readings, groups)):
+            if km < _MUTUAL_KM:
+                cand.score += _MUTUAL_BONUS * math.exp(-km / _MUTUAL_KM)
+                cand.reasons.append(f"{km:.0f} km from a reading of another name in the text")
         for cands in candidates.values():
             cands.sort(key=lambda c: (-c.score, c.row))
 
@@ -631,13 +651,14 @@ class ContextResolver:
                 parent = self._parent_row[parent]
         named = {}
         for span in spans:
-            own_rows = {c.row for c in candidates[id(span)]}
-            for cand in candidates[id(span)]:
+            cands = candidates[id(span)]
+            for cand in cands:
                 if cand.kind in ("admin1", "admin2", "disputed"):
                     named.setdefault(cand.row, span.key)
                     # (A place this name may itself mean is no other place: "Lachin" the town
                     # does not make "Лачин" the district.)
-                    if held.get(cand.row, set()) - own_rows:
+                    inside = held.get(cand.row)
+                    if inside and inside - {c.row for c in cands}:
                         cand.score += 2.0
                         cand.reasons.append("holds another place the text names")
                         cand.supported = True
@@ -662,15 +683,16 @@ class ContextResolver:
         best: dict[tuple[str, str], dict[int, Candidate]] = {}
         totals: dict[tuple[str, str], dict[int, float]] = {}
         counts: dict[tuple[str, str], int] = {}
-        for span in spans:
+        for span in spans:  # (each has candidates)
             sense = (span.key, span.qualifier)
             counts[sense] = counts.get(sense, 0) + 1
+            total = totals.setdefault(sense, {})
+            kept = best.setdefault(sense, {})
             for cand in candidates[id(span)]:
-                total = totals.setdefault(sense, {})
-                total[cand.row] = total.get(cand.row, 0.0) + cand.score
-                kept = best.setdefault(sense, {})
-                if cand.row not in kept or cand.score > kept[cand.row].score:
-                    kept[cand.row] = cand
+                row = cand.row
+                total[row] = total.get(row, 0.0) + cand.score
+                if row not in kept or cand.score > kept[row].score:
+                    kept[row] = cand
         chosen = {}
         for sense, total in totals.items():
             ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
@@ -682,7 +704,7 @@ class ContextResolver:
 
     def _evidence(self, span: Span, winner: Candidate) -> float:
         """How much the way ``span`` is written supports a place reading (0 rejects it)."""
-        zipf = self.gazetteer.names.commonness(span.key)
+        zipf = self._name_facts(self._number(span)).zipf  # (the index's commonness, remembered)
         strong = self._is_strong(winner)
         uncertain_capital = span.in_headline or (span.sentence_initial and " " not in span.key)
         if span.key in _POSITION_WORDS and not span.qualifier and not winner.supported:

@@ -8,6 +8,8 @@ know what to add with ``--gazetteer``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from .matcher import is_headline, line_around
@@ -16,7 +18,9 @@ from .normalize import fold_name
 
 __all__ = ["unknown_place_names", "unknown_place_spans"]
 
-_NAME = r"([A-ZА-ЯЁІЇЄҐ][\w'’-]+(?:[ \t]+[A-ZА-ЯЁІЇЄҐ][\w'’-]+){0,2})"
+# (Possessive "++": a word never gives back letters, since only a blank may follow it; this
+# spares the regex trying every shorter word at every capital.)
+_NAME = r"([A-ZА-ЯЁІЇЄҐ][\w'’-]++(?:[ \t]+[A-ZА-ЯЁІЇЄҐ][\w'’-]++){0,2})"
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:in|near|outside|around|at|from|towards?|village of|town of|city of|district of|"
     r"province of|region of)[ \t]+(?:the[ \t]+)?" + _NAME
@@ -31,9 +35,23 @@ _CALENDAR = frozenset(
 )
 
 
+class _Coverage:
+    """Does ``[start, end)`` overlap any of ``spans``? In log time, since a page has many spans."""
+
+    def __init__(self, spans: list[Span]):
+        ordered = sorted((s.start, s.end) for s in spans)
+        self._starts = [start for start, _ in ordered]
+        # Per span in start order: the furthest end of it and the spans before it.
+        self._max_ends = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, end)  # the spans starting before ``end``
+        return before > 0 and self._max_ends[before - 1] > start
+
+
 def _candidates(text: str, spans: list[Span]) -> set[tuple[int, int, str]]:
     """``(start, end, name)`` of every place-like name that overlaps none of ``spans``."""
-    covered = [(s.start, s.end) for s in spans]
+    covered = _Coverage(spans)
     found = set()
     lowered = text.lower()
     # (A text without a division word spares the second scan, which tries every capital.)
@@ -46,7 +64,7 @@ def _candidates(text: str, spans: list[Span]) -> set[tuple[int, int, str]]:
                 continue
             if pattern is _AFTER_PREPOSITION and _NAME_GOES_ON.match(text, end):
                 continue  # "at the United Nations Security Council": four names in a row are no place
-            if any(s < end and start < e for s, e in covered):
+            if covered.overlaps(start, end):
                 continue
             if is_headline(line_around(text, start, end)[1]):
                 continue  # "... War in Seventeen Months": every word is capitalised there

@@ -365,7 +365,7 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
     for theme in themes:
         score, reasons = 0.0, []
         # (A keyword absent from the text spares the regex scan: most sections have none.)
-        if theme._keyword_pattern is not None and any(k in folded for k in theme._folded_keywords):
+        if theme._keyword_pattern is not None and any(map(folded.__contains__, theme._folded_keywords)):
             counts: dict[str, int] = {}
             for hit in theme._keyword_pattern.finditer(folded):
                 counts[hit.group(1)] = counts.get(hit.group(1), 0) + 1
@@ -374,7 +374,7 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
             if found:
                 score += sum(n * w for _, n, w in found)
                 reasons.append("keywords " + ", ".join(f"{k}×{n}" if n > 1 else k for k, n, _ in found))
-        anchors = sorted(name for name, ids in theme.places if ids & places.keys())
+        anchors = sorted(name for name, ids in theme.places if not ids.isdisjoint(places))
         if anchors:
             score += theme.place_weight * len(anchors)
             reasons.append("places " + ", ".join(anchors))
