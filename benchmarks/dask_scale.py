@@ -10,15 +10,16 @@ one Parquet table in row groups of about 8 MB (one article per row, with a
 title and a date) or as a folder of text files of about 100 articles each.
 
 Each engine runs in a process of its own, as ``geomap build --no-cache``
-does: read and geoparse the corpus (the local engine reads every document
-first, as the CLI does; the Dask engine runs on a ``LocalCluster`` of
+does: read and geoparse the corpus (the local engine reads documents as it
+parses them and writes the mentions to a store of Parquet parts, as the CLI
+does; the Dask engine runs on a ``LocalCluster`` of
 ``--workers`` single-threaded worker processes started in that process),
 then write the maps and tables. Printed per engine: the parse and the build
 in seconds, the parse in MB/s and articles/s, the peak memory of the client
 process alone and of the client and its workers together (the sum of the
 resident sizes of the whole process tree, sampled every 0.2 s; for Dask also
 while the workers run), the client's resident size after the parse, the
-mentions table (rows, and its size in memory), and the size of the outputs.
+number of mentions, and the size of the outputs.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def run_engine(engine: str, corpus: Path, out: Path, workers: int) -> dict:
 
     from geo.build import MapOptions, build_outputs
     from geo.corpus import ReadOptions, read_corpus
+    from geo.digest import MentionDigest
     from geo.engine_dask import PARTS_DIR, ParserSettings, geoparse_dask
+    from geo.mention_store import MentionStore
     from geo.pipeline import geoparse_documents
     from geo.themes import default_themes_path
 
@@ -95,12 +98,10 @@ def run_engine(engine: str, corpus: Path, out: Path, workers: int) -> dict:
     figures: dict = {}
     started = time.perf_counter()
     if engine == "local":
-        problems: list = []
-        documents = list(read_corpus([corpus], ReadOptions(), problems))
-        figures["rss_after_read_mb"] = _rss()
+        store = MentionStore.create(out / ".mentions-scratch")
         geoparser, themes = settings.load()
-        result = geoparse_documents(documents, geoparser, themes)
-        del documents  # as the CLI's _parse returns
+        result = geoparse_documents(read_corpus([corpus], ReadOptions(), []), geoparser, themes,
+                                    section_scores=False, sink=store.append)
     else:
         import distributed
 
@@ -108,15 +109,16 @@ def run_engine(engine: str, corpus: Path, out: Path, workers: int) -> dict:
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=":0", silence_logs=logging.ERROR) as cluster:
             result = geoparse_dask([corpus], settings, out / PARTS_DIR, scheduler=cluster.scheduler_address,
-                                   partitions=4 * workers, section_scores=False)
+                                   partitions=4 * workers, section_scores=False, read_mentions=False)
+        store = MentionStore(out / PARTS_DIR)
     figures["parse_s"] = time.perf_counter() - started
     figures["rss_after_parse_mb"] = _rss()
     figures["peak_during_parse_mb"] = _peak()
-    figures["mentions"] = len(result.mentions)
     figures["articles"] = result.articles
-    figures["mentions_in_memory_mb"] = result.mentions.memory_usage(deep=True).sum() / 1e6
     started = time.perf_counter()
-    build_outputs(result.mentions, themes, geoparser.gazetteer, out, result.problems, MapOptions())
+    digest = MentionDigest.of(store)
+    figures["mentions"] = digest.mentions
+    build_outputs(store, themes, geoparser.gazetteer, out, result.problems, MapOptions(), digest)
     figures["build_s"] = time.perf_counter() - started
     figures["client_peak_mb"] = _peak()
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
@@ -190,7 +192,7 @@ def main() -> None:
             if f["workers_peak_mb"]:
                 print(f"{'':>8}  while parsing: workers {f['workers_peak_mb']:.0f} MB, client + workers "
                       f"{f['tree_peak_parsing_mb']:.0f} MB")
-            print(f"{'':>8}  mentions {f['mentions']:,} ({f['mentions_in_memory_mb']:.0f} MB in memory); "
+            print(f"{'':>8}  mentions {f['mentions']:,}; "
                   f"maps {f['maps_mb']:.1f} MB (combined {f['combined_map_mb']:.1f} MB), "
                   f"tables {f['tables_mb']:.1f} MB")
             shutil.rmtree(out, ignore_errors=True)

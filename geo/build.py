@@ -10,10 +10,12 @@ import pandas as pd
 from gazetteer import Gazetteer
 
 from .assets import inline_assets
+from .digest import MentionDigest
 from .embed import embed_fragment, iframe_snippet
 from .exc import ThemeError
 from .export import write_atomic, write_csv, write_geojson, write_parquet
 from .index_page import index_html
+from .mention_store import MentionStore
 from .places import places_frame
 from .problems import InputProblem, problems_csv
 from .render import build_map, render_html
@@ -70,15 +72,18 @@ def _check_theme_ids(themes: list[Theme]) -> None:
         seen.add(theme.id)
 
 
-def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer,
+def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], gazetteer: Gazetteer,
                   out_dir: Path, problems: list[InputProblem] = (),
-                  options: MapOptions = MapOptions()) -> list[Path]:
+                  options: MapOptions = MapOptions(), digest: MentionDigest | None = None) -> list[Path]:
     """Write the maps, the index page, the mentions and places tables and ``errors.csv``.
 
     Parameters
     ----------
     mentions
-        The mentions table (:data:`geo.table.MENTION_COLUMNS`).
+        The mentions table (:data:`geo.table.MENTION_COLUMNS`), in memory or in a
+        :class:`geo.mention_store.MentionStore` (read a part at a time: the maps, the
+        places table and the index page come from its digest, the mentions tables are
+        written a part at a time).
     themes, gazetteer
         What the maps show and where the theme areas come from.
     out_dir
@@ -88,6 +93,8 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
         Input problems, one row each in ``errors.csv`` (a header only when there was none).
     options
         Self-contained maps, embedding snippets, a choropleth layer.
+    digest
+        ``mentions``'s :class:`geo.digest.MentionDigest`, when already made.
 
     Returns
     -------
@@ -110,18 +117,19 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
     """
     out_dir = Path(out_dir)
     _check_theme_ids(themes)
+    digest = MentionDigest.of(mentions) if digest is None else digest
     written: list[Path] = []
-    combined = build_map(mentions, themes, gazetteer, title="geomap: all themes",
+    combined = build_map(digest, themes, gazetteer, title="geomap: all themes",
                          choropleth=options.choropleth)
     written += _write_map(combined, out_dir / COMBINED_MAP, "geomap: all themes", options)
     theme_pages = {}
     for theme in themes:
-        fmap = build_map(mentions, themes, gazetteer, title=theme.title, only_theme=theme.id,
+        fmap = build_map(digest, themes, gazetteer, title=theme.title, only_theme=theme.id,
                          choropleth=options.choropleth)
         written += _write_map(fmap, out_dir / f"{theme.id}.html", theme.title, options)
         theme_pages[theme.id] = f"{theme.id}.html"
     tables = []
-    for name, table in (("mentions", mentions), ("places", places_frame(mentions))):
+    for name, table in (("mentions", mentions), ("places", places_frame(digest))):
         for suffix, write in TABLE_FORMATS.items():
             path = out_dir / f"{name}.{suffix}"
             write(table, path)
@@ -130,7 +138,7 @@ def build_outputs(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazett
     write_atomic(out_dir / "errors.csv", problems_csv(list(problems)))
     written.append(out_dir / "errors.csv")
     write_atomic(out_dir / "index.html", index_html(
-        mentions, themes, title="geomap", combined=COMBINED_MAP, theme_pages=theme_pages,
+        digest, themes, title="geomap", combined=COMBINED_MAP, theme_pages=theme_pages,
         tables=tables, problems=len(problems)))
     written.append(out_dir / "index.html")
     return written

@@ -19,9 +19,11 @@ from ._version import __version__
 from .build import MapOptions, build_outputs
 from .cache import RESULTS_FILE, ResultCache
 from .corpus import ReadOptions, read_corpus, sample_corpus_path
+from .digest import MentionDigest
 from .engine_dask import PARTS_DIR, ParserSettings, geoparse_dask, require_distributed
 from .exc import CorpusError, GeomapError
 from .export import json_record
+from .mention_store import MentionStore
 from .output_dir import check_output_dir, staged_output
 from .pipeline import geoparse_documents, load_parser
 from .problems import InputProblem
@@ -32,6 +34,9 @@ from .theme_check import theme_report
 from .themes import default_themes_path
 
 __all__ = ["main"]
+
+# Where the local engine keeps the mentions while it builds (in the staged folder, then deleted).
+_MENTIONS_SCRATCH = ".mentions-scratch"
 
 
 def _errors_as_one_line(command):
@@ -156,7 +161,8 @@ def _read_options(options: dict) -> ReadOptions:
 
 def _parse(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: tuple[Path, ...],
            demonyms: bool, progress: bool, read_options: ReadOptions,
-           geocoder: OnlineGeocoder | None = None, cache_path: Path | None = None):
+           geocoder: OnlineGeocoder | None = None, cache_path: Path | None = None, **parsing):
+    """Geoparse the corpus on this machine; ``parsing``: more :func:`geoparse_documents` options."""
     paths = list(corpus) or [sample_corpus_path()]
     # Documents are read as they are parsed, never all held at once. The first is read before
     # anything loads: a missing path, or no readable article at all, fails at once. Any
@@ -173,7 +179,7 @@ def _parse(corpus: tuple[Path, ...], themes_path: Path | None, user_gazetteers: 
     with (ResultCache.open(cache_path, warn=lambda message: click.echo(f"warning: {message}", err=True))
           if cache_path is not None else contextlib.nullcontext()) as cache:
         result = geoparse_documents(itertools.chain([first], documents), geoparser, themes,
-                                    progress=progress, cache=cache)
+                                    progress=progress, cache=cache, **parsing)
     for problem in geocoder.problems if geocoder is not None else ():
         click.echo(for_terminal(problem), err=True)
     result.problems = sorted(problems)
@@ -193,7 +199,7 @@ def _parse_dask(corpus: tuple[Path, ...], themes_path: Path | None, user_gazette
     settings = ParserSettings.of(themes_path or default_themes_path(), user_gazetteers, demonyms, cache_path)
     geoparser, themes = settings.load()  # a mistake in these files shows before a cluster starts
     result = geoparse_dask(paths, settings, parts_dir, read_options=read_options, section_scores=False,
-                           progress=progress, **dask)
+                           progress=progress, read_mentions=False, **dask)
     if not result.documents:
         raise _nothing_read(paths, result.problems)
     return geoparser, themes, result
@@ -239,26 +245,33 @@ def build(corpus, themes_path, user_gazetteers, out_dir, force, demonyms, self_c
     check_output_dir(out_dir, force=force)  # before the corpus is read, not after
     dask, read_options = _dask_options(options), _read_options(options)
     geocoder, cache_path = _geocoder(options), _cache_path(options)
-    if dask is None:
-        geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
-                                           progress=not quiet, read_options=read_options,
-                                           geocoder=geocoder, cache_path=cache_path)
-    elif geocoder is not None:
+    if dask is not None and geocoder is not None:
         raise click.UsageError("--geocoder goes with --engine local: its one request a second is "
                                "counted per process")
     map_options = MapOptions(self_contained=self_contained, embed=embed, choropleth=choropleth)
-    with staged_output(out_dir, force=force) as staging:
-        if dask is not None:  # into the new folder, which a failed run leaves unused
+    # The mentions go to Parquet parts as they are found and every output is made from them
+    # a part at a time: a large corpus's mentions table is never in memory whole.
+    with staged_output(out_dir, force=force) as staging:  # (a failed run leaves the old folder)
+        if dask is None:
+            store = MentionStore.create(staging / _MENTIONS_SCRATCH)
+            geoparser, themes, result = _parse(corpus, themes_path, user_gazetteers, demonyms,
+                                               progress=not quiet, read_options=read_options,
+                                               geocoder=geocoder, cache_path=cache_path,
+                                               section_scores=False, sink=store.append)
+        else:
+            store = MentionStore(staging / PARTS_DIR)
             geoparser, themes, result = _parse_dask(corpus, themes_path, user_gazetteers, demonyms,
-                                                    not quiet, read_options, cache_path,
-                                                    staging / PARTS_DIR, dask)
-        written = build_outputs(result.mentions, themes, geoparser.gazetteer, staging, result.problems,
-                                map_options)
-        if dask is not None:
-            written.append(staging / PARTS_DIR)
+                                                    not quiet, read_options, cache_path, store.folder, dask)
+        digest = MentionDigest.of(store)
+        written = build_outputs(store, themes, geoparser.gazetteer, staging, result.problems,
+                                map_options, digest)
+        if dask is None:
+            store.remove()
+        else:
+            written.append(store.folder)
     written = [out_dir / path.relative_to(staging) for path in written]
     if not quiet:
-        click.echo(format_summary(result, themes, written, out_dir))
+        click.echo(format_summary(result, digest, themes, written, out_dir))
     elif result.problems:
         click.echo("\n".join(for_terminal(p) for p in result.problems), err=True)
 
@@ -275,17 +288,22 @@ def mentions(paths, output_format, themes_path, user_gazetteers, demonyms, **opt
 
     Inputs that could not be read are listed on standard error, one line each.
     """
+    frames_written = itertools.count()
+
+    def print_frame(frame) -> None:  # rows are printed as they are found, a frame at a time
+        header = next(frames_written) == 0
+        if output_format == "csv":
+            if header or len(frame):
+                sys.stdout.write(frame.to_csv(index=False, header=header, lineterminator="\n"))
+            return
+        for record in frame.to_dict("records"):
+            sys.stdout.write(json.dumps(json_record(record), ensure_ascii=False) + "\n")
+
     _, _, result = _parse(paths, themes_path, user_gazetteers, demonyms, progress=False,
                           read_options=_read_options(options), geocoder=_geocoder(options),
-                          cache_path=_cache_path(options))
+                          cache_path=_cache_path(options), section_scores=False, sink=print_frame)
     for problem in result.problems:
         click.echo(for_terminal(problem), err=True)
-    frame = result.mentions
-    if output_format == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-        return
-    for record in frame.to_dict("records"):
-        sys.stdout.write(json.dumps(json_record(record), ensure_ascii=False) + "\n")
 
 
 @main.group()

@@ -39,9 +39,10 @@ from .cache import ResultCache
 from .corpus import ReadOptions
 from .exc import CorpusError, GeomapError
 from .export import write_parquet
+from .mention_store import PART_NAME, read_mention_parts
 from .partitions import Partition, PieceRead, corpus_pieces, file_problems, partition_pieces, read_piece
 from .pipeline import CorpusResult, geoparse_documents, load_parser
-from .table import MENTION_COLUMNS, mentions_frame
+from .table import mentions_frame
 from .themes import Theme
 
 __all__ = ["PARTS_DIR", "EngineError", "ParserSettings", "PartitionResult", "geoparse_dask",
@@ -49,7 +50,6 @@ __all__ = ["PARTS_DIR", "EngineError", "ParserSettings", "PartitionResult", "geo
 
 #: The folder of partitioned mentions in the output folder: ``part-00000.parquet``... in reading order.
 PARTS_DIR = "mentions.partitioned"
-_PART = "part-{:05d}.parquet"
 _INSTALL = "pip install 'geomap[dask]'"
 # How long to wait for a remote scheduler, and for its first worker.
 _CONNECT_SECONDS = 30
@@ -170,25 +170,12 @@ def parse_partition(partition: Partition, settings: ParserSettings,
     return PartitionResult(partition.index, counts, sliced, mentions)
 
 
-def read_mention_parts(folder: str | Path) -> pd.DataFrame:
-    """The mentions table from a folder of ``part-*.parquet`` files, in their order.
-
-    Columns and dtypes are :data:`geo.table.MENTION_COLUMNS` (the parts'
-    ``geometry`` is left out).
-    """
-    frames = [pd.read_parquet(part, columns=list(MENTION_COLUMNS))
-              for part in sorted(Path(folder).glob("part-*.parquet"))]
-    if not frames:
-        return mentions_frame([])
-    dtypes = {column: dtype for column, (dtype, _) in MENTION_COLUMNS.items()}
-    return pd.concat(frames, ignore_index=True).astype(dtypes)
-
-
 class _Collected:
     """The partitions' results on the client: parts written as they come, counts in reading order."""
 
-    def __init__(self, plan: list[Partition], parts_dir: Path, strict: bool):
+    def __init__(self, plan: list[Partition], parts_dir: Path, strict: bool, read_mentions: bool):
         self.plan = plan
+        self.read_mentions = read_mentions
         self.parts_dir = parts_dir
         self.strict = strict
         self.results: dict[int, PartitionResult] = {}
@@ -201,7 +188,7 @@ class _Collected:
                 self.slices_of.setdefault(piece.file, []).append(partition.index)
 
     def _part(self, index: int) -> Path:
-        return self.parts_dir / _PART.format(index)
+        return self.parts_dir / PART_NAME.format(index)
 
     def add(self, result: PartitionResult) -> None:
         mentions, result.mentions = result.mentions, None
@@ -248,7 +235,7 @@ class _Collected:
             if result.slice is None or partition.pieces[0].file not in self.failed:
                 total.merge(result.counts)
         total.problems.sort()
-        total.mentions = read_mention_parts(self.parts_dir)
+        total.mentions = read_mention_parts(self.parts_dir) if self.read_mentions else mentions_frame([])
         return total
 
 
@@ -293,7 +280,7 @@ def _failed(partition: Partition, error: BaseException) -> GeomapError:
 def geoparse_dask(paths: Sequence[str | Path], settings: ParserSettings, parts_dir: str | Path, *,
                   read_options: ReadOptions = ReadOptions(), scheduler: str | None = None,
                   partitions: int | None = None, section_scores: bool = True,
-                  progress: bool = False) -> CorpusResult:
+                  progress: bool = False, read_mentions: bool = True) -> CorpusResult:
     """Geoparse the corpus under ``paths`` on Dask workers; the mentions go to ``parts_dir`` too.
 
     Parameters
@@ -322,6 +309,9 @@ def geoparse_dask(paths: Sequence[str | Path], settings: ParserSettings, parts_d
         Keep every section's theme scores (``CorpusResult.section_scores``).
     progress
         Show a progress bar of partitions.
+    read_mentions
+        False leaves ``result.mentions`` empty: the table is only in ``parts_dir``
+        (read it a part at a time with :class:`geo.mention_store.MentionStore`).
 
     Returns
     -------
@@ -350,7 +340,7 @@ def geoparse_dask(paths: Sequence[str | Path], settings: ParserSettings, parts_d
     with _client(scheduler, local_workers) as client:
         threads = sum(client.nthreads().values())
         plan = partition_pieces(pieces, count=partitions or 2 * threads)
-        collected = _Collected(plan, parts_dir, read_options.strict)
+        collected = _Collected(plan, parts_dir, read_options.strict, read_mentions)
         waiting = iter(plan)
         running = {}  # future key -> (future, partition)
 

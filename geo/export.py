@@ -14,7 +14,8 @@ from typing import IO
 import pandas as pd
 
 from .exc import OutputError
-from .geoparquet import geoparquet_bytes
+from .geoparquet import geoparquet_bytes, write_geoparquet_frames
+from .mention_store import MentionStore, mention_frames
 
 _ROWS_PER_CHUNK = 20_000  # rows turned into text at a time by the streamed writers
 
@@ -58,21 +59,26 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         handle.write(data)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_csv(table: pd.DataFrame | MentionStore, path: Path) -> None:
     """The table as UTF-8 CSV with a header row (floats in shortest round-trip form).
 
     Written in chunks of rows: a million mentions never sit in memory as one string.
     """
     with open_atomic(path) as handle:
-        frame.to_csv(handle, index=False, lineterminator="\n", chunksize=_ROWS_PER_CHUNK)
+        for i, frame in enumerate(mention_frames(table)):
+            frame.to_csv(handle, index=False, header=i == 0, lineterminator="\n", chunksize=_ROWS_PER_CHUNK)
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def write_parquet(table: pd.DataFrame | MentionStore, path: Path) -> None:
     """The table as GeoParquet 1.0.0: its columns and dtypes, plus point ``geometry`` (OGC:CRS84).
 
-    See :mod:`geo.geoparquet`.
+    A store is written a part at a time, each part a row group. See :mod:`geo.geoparquet`.
     """
-    write_atomic(path, geoparquet_bytes(frame))
+    if isinstance(table, pd.DataFrame):
+        write_atomic(path, geoparquet_bytes(table))
+        return
+    with open_atomic(path, "wb") as handle:
+        write_geoparquet_frames(lambda: mention_frames(table), handle)
 
 
 def _json_value(value):
@@ -101,25 +107,35 @@ def geojson_text(frame: pd.DataFrame) -> str:
     return "".join(_geojson_pieces(frame))
 
 
-def _geojson_pieces(frame: pd.DataFrame) -> Iterator[str]:
-    """The text of :func:`geojson_text`, a feature at a time (the same bytes as one json.dumps)."""
-    properties = [c for c in frame.columns if c not in ("lat", "lon")]
+def _json_column(column: pd.Series) -> list:
+    """A column's values as plain JSON values (as :func:`json_record` makes them)."""
+    values = column.tolist()  # (Python scalars, but NA stays NA and NaN stays NaN)
+    if column.dtype == object or column.isna().any():
+        values = [_json_value(value) for value in values]
+    return values
+
+
+def _geojson_pieces(table: pd.DataFrame | MentionStore) -> Iterator[str]:
+    """The text of :func:`geojson_text`, a chunk of features at a time (the same bytes as one
+    json.dumps of the whole collection)."""
     yield '{"type":"FeatureCollection","features":['
     first = True
-    for start in range(0, len(frame), _ROWS_PER_CHUNK):
-        for record in frame.iloc[start:start + _ROWS_PER_CHUNK].to_dict("records"):
-            feature = {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
-                "properties": json_record({c: record[c] for c in properties}),
-            }
-            yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+    for frame in mention_frames(table):
+        properties = [c for c in frame.columns if c not in ("lat", "lon")]
+        for start in range(0, len(frame), _ROWS_PER_CHUNK):
+            chunk = frame.iloc[start:start + _ROWS_PER_CHUNK]
+            columns = [_json_column(chunk[c]) for c in properties]
+            features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": dict(zip(properties, row))}
+                        for lon, lat, *row in zip(_json_column(chunk["lon"]), _json_column(chunk["lat"]), *columns)]
+            # One dumps per chunk, its brackets cut: the encoder's cost is per call.
+            yield ("" if first else ",") + json.dumps(features, ensure_ascii=False, separators=(",", ":"))[1:-1]
             first = False
     yield "]}\n"
 
 
-def write_geojson(frame: pd.DataFrame, path: Path) -> None:
+def write_geojson(table: pd.DataFrame | MentionStore, path: Path) -> None:
     """The table as GeoJSON points (lon, lat order, as the format wants), written a feature at a
     time."""
     with open_atomic(path) as handle:
-        handle.writelines(_geojson_pieces(frame))
+        handle.writelines(_geojson_pieces(table))

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
+from collections.abc import Callable, Iterable
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -18,7 +21,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
-__all__ = ["GEOPARQUET_VERSION", "geo_metadata", "geoparquet_bytes", "geoparquet_table", "point_wkb"]
+__all__ = ["GEOPARQUET_VERSION", "geo_metadata", "geoparquet_bytes", "geoparquet_table", "point_wkb",
+           "ROW_GROUP_ROWS", "write_geoparquet_frames"]
 
 GEOPARQUET_VERSION = "1.0.0"
 
@@ -27,7 +31,9 @@ _ARROW_TYPES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float6
 
 #: Fixed writer options: same table, same bytes (pyarrow writes no timestamp).
 _WRITE_OPTIONS = dict(compression="zstd", compression_level=9, data_page_version="1.0", version="2.6",
-                      write_statistics=True, use_dictionary=True, row_group_size=1 << 20)
+                      write_statistics=True, use_dictionary=True)
+#: Rows per row group: readers can take a large table a group at a time.
+ROW_GROUP_ROWS = 100_000
 
 
 def point_wkb(lat, lon) -> np.ndarray:
@@ -52,10 +58,11 @@ def geo_metadata(lat, lon) -> dict:
     return {"version": GEOPARQUET_VERSION, "primary_column": "geometry", "columns": {"geometry": column}}
 
 
-def geoparquet_table(frame: pd.DataFrame) -> pa.Table:
+def geoparquet_table(frame: pd.DataFrame, geo: dict | None = None) -> pa.Table:
     """``frame`` (typed, with ``lat`` and ``lon``) plus a last ``geometry`` column, as Arrow.
 
-    Keeps the pandas metadata, so ``pandas.read_parquet`` restores the dtypes.
+    Keeps the pandas metadata, so ``pandas.read_parquet`` restores the dtypes. ``geo`` is the
+    ``geo`` metadata (default: :func:`geo_metadata` of the frame's points).
 
     Raises
     ------
@@ -71,12 +78,49 @@ def geoparquet_table(frame: pd.DataFrame) -> pa.Table:
     fields.append(pa.field("geometry", pa.binary(), nullable=False))
     with_geometry = frame.assign(geometry=point_wkb(frame["lat"], frame["lon"]))
     table = pa.Table.from_pandas(with_geometry, schema=pa.schema(fields), preserve_index=False)
-    geo = json.dumps(geo_metadata(frame["lat"], frame["lon"]), separators=(",", ":"))
+    geo = json.dumps(geo or geo_metadata(frame["lat"], frame["lon"]), separators=(",", ":"))
     return table.replace_schema_metadata({**table.schema.metadata, b"geo": geo.encode("utf-8")})
 
 
 def geoparquet_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as a GeoParquet 1.0.0 file: zstd, row groups of at most 2**20 rows."""
+    """``frame`` as a GeoParquet 1.0.0 file: zstd, row groups of :data:`ROW_GROUP_ROWS` rows."""
     buffer = io.BytesIO()
-    pq.write_table(geoparquet_table(frame), buffer, **_WRITE_OPTIONS)
+    write_geoparquet_frames(lambda: [frame], buffer)
     return buffer.getvalue()
+
+
+def write_geoparquet_frames(frames: Callable[[], Iterable[pd.DataFrame]], handle: IO[bytes]) -> None:
+    """A table given in frames as one GeoParquet file, in row groups of :data:`ROW_GROUP_ROWS`.
+
+    ``frames()`` is called twice: the file's ``bbox`` comes first, from every frame's points,
+    then the rows. Row groups do not depend on how the rows were cut into frames, so the
+    same table gives the same bytes (the local and the Dask engine cut it differently), and
+    no more than a row group is held at a time.
+    """
+    south = west = math.inf
+    north = east = -math.inf
+    for frame in frames():
+        if len(frame):
+            south, north = min(south, frame["lat"].min()), max(north, frame["lat"].max())
+            west, east = min(west, frame["lon"].min()), max(east, frame["lon"].max())
+    bounded = south <= north
+    geo = geo_metadata([south, north] if bounded else [], [west, east] if bounded else [])
+    writer, pending, written = None, [], 0
+    for frame in frames():
+        if writer is not None and not len(frame):
+            continue  # (an empty first frame still writes the schema of a table of no rows)
+        table = geoparquet_table(frame, geo)
+        if writer is None:
+            writer = pq.ParquetWriter(handle, table.schema, **_WRITE_OPTIONS)
+        pending.append(table)
+        if sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS:
+            rows = pa.concat_tables(pending)
+            whole = rows.num_rows - rows.num_rows % ROW_GROUP_ROWS
+            writer.write_table(rows.slice(0, whole), row_group_size=ROW_GROUP_ROWS)
+            written += whole
+            pending = [rows.slice(whole)]
+    if writer is not None:
+        rest = pa.concat_tables(pending)
+        if rest.num_rows or not written:  # (a table of no rows is written as one empty group)
+            writer.write_table(rest, row_group_size=ROW_GROUP_ROWS)
+        writer.close()

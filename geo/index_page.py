@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .digest import UNTHEMED, MentionDigest, ThemeTally, as_digest
 from .escape import escape_text
 from .map_elements import css_colour
-from .places import UNTHEMED, explode_themes
+from .mention_store import MentionStore
 from .render import ATTRIBUTION
 from .themes import Theme
 
@@ -26,29 +27,28 @@ small, .muted { color: #666; }
 """
 
 
-def _theme_row(title: str, colour: str, description: str, link: str,
-               rows: pd.DataFrame) -> str:
-    articles = rows[["doc_id", "article"]].drop_duplicates().shape[0]
-    dates = rows["date"][rows["date"] != ""]
-    span = f"{dates.min()} – {dates.max()}" if len(dates) else ""
+def _theme_row(title: str, colour: str, description: str, link: str, tally: ThemeTally) -> str:
+    span = f"{tally.first_date} – {tally.last_date}" if tally.first_date else ""
     name = f'<a href="{escape_text(link)}">{escape_text(title)}</a>' if link else escape_text(title)
     return (f'<tr><td><span class="dot" style="background:{css_colour(colour)}"></span>{name}'
             f'<br><small>{escape_text(description)}</small></td>'
-            f'<td class="n">{articles}</td><td class="n">{len(rows)}</td>'
-            f'<td class="n">{rows["place_id"].nunique()}</td><td>{escape_text(span)}</td></tr>')
+            f'<td class="n">{tally.articles.count}</td><td class="n">{tally.mentions}</td>'
+            f'<td class="n">{tally.places}</td><td>{escape_text(span)}</td></tr>')
 
 
-def index_html(mentions: pd.DataFrame, themes: list[Theme], *, title: str, combined: str,
-               theme_pages: dict[str, str], tables: list[str], problems: int) -> str:
+def index_html(mentions: pd.DataFrame | MentionStore | MentionDigest, themes: list[Theme], *,
+               title: str, combined: str, theme_pages: dict[str, str], tables: list[str],
+               problems: int) -> str:
     """The index page: a link to the combined map, a row per theme (articles, mentions,
-    places, dates) linking its map, the unthemed count, the tables and the input problems."""
-    themed = explode_themes(mentions)
+    places, dates) linking its map, the unthemed count, the tables and the input problems.
+
+    ``mentions`` is the mentions table, in memory or a store, or its digest."""
+    digest = as_digest(mentions)
     rows = [_theme_row(t.title, t.colour, t.description, theme_pages.get(t.id, ""),
-                       themed[themed["theme"] == t.id]) for t in themes]
+                       digest.theme_tally(t.id)) for t in themes]
     rows.append(_theme_row("Unthemed", "#777777", "Sections that match no theme "
-                           "(a hidden layer of the combined map).", "", themed[themed["theme"] == UNTHEMED]))
-    documents = mentions["doc_id"].nunique()
-    articles = mentions[["doc_id", "article"]].drop_duplicates().shape[0]
+                           "(a hidden layer of the combined map).", "", digest.theme_tally(UNTHEMED)))
+    documents, articles = digest.documents, digest.articles
     tables_list = " · ".join(f'<a href="{escape_text(t)}">{escape_text(t)}</a>' for t in tables)
     problem_line = (f'<p>{problems} input file{"s" if problems != 1 else ""} or row'
                     f'{"s" if problems != 1 else ""} could not be read: see <a href="errors.csv">errors.csv</a>.</p>'
@@ -64,7 +64,7 @@ def index_html(mentions: pd.DataFrame, themes: list[Theme], *, title: str, combi
 <body>
 <h1>{escape_text(title)}</h1>
 <p><a href="{escape_text(combined)}"><b>Combined map</b></a>: every theme as a layer.
-<span class="muted">{len(mentions)} place mentions in {articles} articles of {documents} documents.</span></p>
+<span class="muted">{digest.mentions} place mentions in {articles} articles of {documents} documents.</span></p>
 <table>
 <thead><tr><th>Theme</th><th>Articles</th><th>Mentions</th><th>Places</th><th>Dates</th></tr></thead>
 <tbody>

@@ -8,6 +8,8 @@ mention (100,000 mentions make a 5 MB page, see ``benchmarks/map_scale.py``)::
     places    [[name, kind, country_code, lat, lon, shape], ...]   (shape: index or -1)
     shapes    [GeoJSON geometry, ...]      regions as light polygons, corridors as lines
     layers    [{"colour": "#d55e00", "marks": [[place, [article, snippet, from, to, ...]], ...]}]
+              (a mark lists its place's latest mentions, at most geo.digest.POPUP_ENTRIES;
+              one with more also has [[date, count], ...] of those left out)
     dates     sorted distinct article dates, for the time filter
 
 A mark is one place in one layer; its entries are four integers per mention:
@@ -22,11 +24,11 @@ import base64
 import json
 import zlib
 
-import pandas as pd
 import shapely
 
 from gazetteer import LINE_KINDS, Gazetteer
 
+from .digest import PlaceTally
 from .escape import safe_url
 
 __all__ = ["SHAPE_KINDS", "map_data", "json_for_html", "packed_data"]
@@ -36,7 +38,6 @@ __all__ = ["SHAPE_KINDS", "map_data", "json_for_html", "packed_data"]
 SHAPE_KINDS = frozenset({"admin1", "admin2", "disputed", "macro_region", "water", "physical",
                          "island"}) | LINE_KINDS
 _COORDINATE_DIGITS = 4  # about 10 m: finer than any shape drawn at map scale
-_CONTEXT_CHARS = 90  # words kept either side of a place in a popup (the table keeps the sentence)
 # Data larger than this is deflated and base64-encoded: article sentences shrink about
 # threefold, which keeps a map of 100,000 mentions under 10 MB. Smaller maps stay readable.
 COMPRESS_ABOVE = 1_000_000
@@ -61,62 +62,40 @@ def _shape(place_id: str, gazetteer: Gazetteer) -> dict:
     return shapely.geometry.mapping(geometry)
 
 
-def _excerpt(snippet: str, surface: str) -> tuple[str, int, int]:
-    """The words around ``surface`` in ``snippet`` (at most :data:`_CONTEXT_CHARS` either side,
-    cut at a space, "…" where cut) and where ``surface`` stands in them."""
-    start = snippet.find(surface)
-    if start < 0:
-        return snippet[:2 * _CONTEXT_CHARS], 0, 0
-    end = start + len(surface)
-    left, right = 0, len(snippet)
-    if start > _CONTEXT_CHARS:
-        cut = start - _CONTEXT_CHARS
-        left = snippet.rfind(" ", 0, cut) + 1 or cut  # (no space at all: cut mid-word)
-    if right - end > _CONTEXT_CHARS:
-        cut = end + _CONTEXT_CHARS
-        space = snippet.find(" ", cut)
-        right = space if space >= 0 else cut
-    prefix = "…" if left else ""
-    text = prefix + snippet[left:right] + ("…" if right < len(snippet) else "")
-    return text, start - left + len(prefix), end - left + len(prefix)
+def map_data(layers: list[tuple[str, str, list[PlaceTally]]], gazetteer: Gazetteer) -> dict:
+    """The data of a map whose ``layers`` are ``(layer id, colour, places)``.
 
-
-def map_data(layers: list[tuple[str, str, pd.DataFrame]], gazetteer: Gazetteer) -> dict:
-    """The data of a map whose ``layers`` are ``(layer id, colour, mention rows)``.
-
-    Rows are :data:`geo.table.MENTION_COLUMNS` rows; within a layer they are
-    grouped per place, in place id order, mentions in document order.
+    ``places`` are a :class:`geo.digest.MentionDigest`'s tallies of the
+    layer's theme, in place id order; each mark lists its kept mentions in
+    document order. A mark whose mentions did not all fit its popup has a
+    third item, the mentions left out per date: ``[[date index, count], ...]``
+    (index into ``dates``, -1 for undated), so the time filter counts them.
     """
     articles, snippets, places, shapes = _Index(), _Index(), _Index(), _Index()
-    out_layers = []
-    for _, colour, rows in layers:
-        rows = rows.sort_values(["place_id", "doc_id", "article", "start"], kind="stable")
-        # Plain lists, read once: a pandas row lookup per mention costs 100x more at 100k mentions.
-        columns = {c: rows[c].tolist() for c in ("place_id", "place_name", "kind", "country_code", "lat",
-                                                  "lon", "doc_id", "article", "title", "url", "date",
-                                                  "source", "snippet", "surface")}
+    out_layers, dropped_marks = [], []
+    for _, colour, tallies in layers:
         marks: list = []
-        current = None
-        for i, place_id in enumerate(columns["place_id"]):
-            if place_id != current:
-                current = place_id
-                kind = columns["kind"][i]
-                shape = -1
-                if kind in SHAPE_KINDS and gazetteer.has_shape(place_id):
-                    shape = shapes.number(place_id, _shape(place_id, gazetteer))
-                place = places.number(place_id, [
-                    columns["place_name"][i], kind, columns["country_code"][i],
-                    round(float(columns["lat"][i]), 5), round(float(columns["lon"][i]), 5), shape])
-                entries: list[int] = []
-                marks.append([place, entries])
-            doc_id = columns["doc_id"][i]
-            article = articles.number((doc_id, columns["article"][i]), [
-                columns["title"][i], safe_url(columns["url"][i]), columns["date"][i],
-                columns["source"][i], doc_id])
-            excerpt, start, end = _excerpt(columns["snippet"][i], columns["surface"][i])
-            entries += [article, snippets.number(excerpt), start, end]
+        for tally in tallies:
+            name, kind, country_code, lat, lon = tally.place
+            shape = -1
+            if kind in SHAPE_KINDS and gazetteer.has_shape(tally.place_id):
+                shape = shapes.number(tally.place_id, _shape(tally.place_id, gazetteer))
+            place = places.number(tally.place_id, [name, kind, country_code, round(float(lat), 5),
+                                                   round(float(lon), 5), shape])
+            entries: list[int] = []
+            for entry in tally.entries():
+                article = articles.number((entry.doc_id, entry.article), [
+                    entry.title, safe_url(entry.url), entry.date, entry.source, entry.doc_id])
+                entries += [article, snippets.number(entry.excerpt), entry.excerpt_start, entry.excerpt_end]
+            marks.append([place, entries])
+            if tally.dropped:
+                dropped_marks.append((marks[-1], tally.dropped))
         out_layers.append({"colour": colour, "marks": marks})
-    dates = sorted({a[2] for a in articles.items if a[2]})
+    dates = sorted({a[2] for a in articles.items if a[2]}
+                   | {date for _, dropped in dropped_marks for date in dropped if date})
+    date_index = {date: i for i, date in enumerate(dates)}
+    for mark, dropped in dropped_marks:
+        mark.append(sorted([date_index.get(date, -1), count] for date, count in dropped.items()))
     return {"articles": articles.items, "snippets": snippets.items, "places": places.items,
             "shapes": shapes.items, "layers": out_layers, "dates": dates}
 

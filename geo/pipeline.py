@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -105,6 +105,8 @@ def load_parser(themes_path, user_gazetteers=(), *, demonyms: bool = True,
 
 
 def _shift(mentions: list[Mention], offset: int) -> list[Mention]:
+    if not offset:
+        return mentions  # (an article that opens its document: mentions are immutable)
     # (Built directly: dataclasses.replace costs several times more, for every mention.)
     return [Mention(m.start + offset, m.end + offset, m.surface, m.place, m.confidence, m.reason,
                     m.mention_kind) for m in mentions]
@@ -163,7 +165,8 @@ def geoparse_article(document: Document, article: Article, geoparser: Geoparser,
 
 def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, themes: list[Theme],
                        *, progress: bool = False, cache: "ResultCache | None" = None,
-                       section_scores: bool = True) -> CorpusResult:
+                       section_scores: bool = True,
+                       sink: Callable[[pd.DataFrame], None] | None = None) -> CorpusResult:
     """Geoparse every article of ``documents`` and assign themes to each section.
 
     With a :class:`geo.cache.ResultCache`, articles parsed before in a run
@@ -171,11 +174,17 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
     ``from_cache``) and the others are stored in it; the result is the same.
     ``section_scores`` False keeps no section's theme scores (only ``geomap
     themes check`` shows them), which saves memory on large corpora.
+
+    The mentions table is ``result.mentions``; with a ``sink`` (such as
+    :meth:`geo.mention_store.MentionStore.append`) it is handed over instead,
+    a typed frame of whole documents at a time, and ``result.mentions`` is
+    left empty: the table of a large corpus need never be in memory.
     """
     from .cache import cached_geoparse_article, run_fingerprint  # geo.cache imports this module
 
     fingerprint = run_fingerprint(geoparser, themes) if cache is not None else ""
     rows, frames = [], []
+    hand_over = frames.append if sink is None else sink
     result = CorpusResult(mentions=pd.DataFrame(), from_cache=0 if cache is not None else None)
     for document in tqdm(documents, desc="reading", unit="file", disable=not progress):
         result.documents += 1
@@ -187,8 +196,9 @@ def geoparse_documents(documents: Iterable[Document], geoparser: Geoparser, them
         if not section_scores:
             result.section_scores.clear()
         if len(rows) >= _ROWS_PER_FRAME:  # (a typed frame holds a row in a fraction of a dict's memory)
-            frames.append(mentions_frame(rows))
+            hand_over(mentions_frame(rows))
             rows = []
-    frames.append(mentions_frame(rows))
+    hand_over(mentions_frame(rows))
+    frames = frames or [mentions_frame([])]
     result.mentions = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return result

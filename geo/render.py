@@ -23,9 +23,10 @@ from gazetteer import Gazetteer
 
 from .assets import lean_assets
 from .escape import escape_text
+from .digest import UNTHEMED, MentionDigest, as_digest
 from .map_data import map_data
 from .map_elements import MapTitle, ThemeLayers
-from .places import UNTHEMED, explode_themes
+from .mention_store import MentionStore
 from .themes import Theme
 
 __all__ = ["ATTRIBUTION", "build_map", "map_prefix", "render_html"]
@@ -50,49 +51,52 @@ def _layers(themes: list[Theme], only_theme: str | None) -> list[tuple[str, str,
     return layers + [(UNTHEMED, "Unthemed", _UNTHEMED_COLOUR, False)]
 
 
-def build_map(mentions: pd.DataFrame, themes: list[Theme], gazetteer: Gazetteer, *,
-              title: str = "geomap", only_theme: str | None = None,
+def build_map(mentions: pd.DataFrame | MentionStore | MentionDigest, themes: list[Theme],
+              gazetteer: Gazetteer, *, title: str = "geomap", only_theme: str | None = None,
               choropleth: str | None = None) -> folium.Map:
     """A map of ``mentions``: an overlay per theme (or only ``only_theme``) with a layer control.
 
     Each overlay holds one canvas circle per place sized by its mentions (regions as light
-    polygons, corridors as lines) whose popup lists every article naming it; the unthemed
-    layer is included, hidden, on the combined map. ``choropleth`` ("country" or "admin1")
-    adds a hidden layer shading each country or province by its mentions.
+    polygons, corridors as lines) whose popup lists the latest articles naming it; the
+    unthemed layer is included, hidden, on the combined map. ``choropleth`` ("country" or
+    "admin1") adds a hidden layer shading each country or province by its mentions.
+    ``mentions`` is the mentions table, in memory or a store, or its digest (made once for
+    all the maps of a build).
     """
     if choropleth not in (None, *_CHOROPLETH_LEVELS):
         raise ValueError(f"choropleth {choropleth!r}; expected one of {_CHOROPLETH_LEVELS}")
-    themed = explode_themes(mentions)
+    digest = as_digest(mentions)
     layers = _layers(themes, only_theme)
-    shown = themed[themed["theme"].isin([layer[0] for layer in layers])]
     fmap = folium.Map(location=[30.0, 50.0], zoom_start=3, tiles=None, max_zoom=18,
                       control_scale=True, prefer_canvas=True)
     lean_assets(fmap)
     folium.TileLayer(_TILES, attr=ATTRIBUTION, name="OpenStreetMap", control=False,
                      max_zoom=18).add_to(fmap)
-    groups, data_layers = [], []
+    groups, data_layers, shown = [], [], []
     for theme_id, label, colour, show in layers:
-        rows = shown[shown["theme"] == theme_id]
-        group = folium.FeatureGroup(name=escape_text(f"{label} ({len(rows)})"), show=show)
+        tallies = digest.place_tallies(theme_id)
+        group = folium.FeatureGroup(name=escape_text(f"{label} ({digest.theme_tally(theme_id).mentions})"),
+                                    show=show)
         group.add_to(fmap)
         groups.append(group)
-        data_layers.append((theme_id, colour, rows))
+        data_layers.append((theme_id, colour, tallies))
+        shown += tallies
     if choropleth:
-        _choropleth(mentions, gazetteer, choropleth).add_to(fmap)
+        _choropleth(digest, gazetteer, choropleth).add_to(fmap)
     MapTitle(title, [(label, colour) for _, label, colour, _ in layers]).add_to(fmap)
     ThemeLayers(map_data(data_layers, gazetteer), groups, tiles=_TILES).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    if len(shown):
-        south, north = float(shown["lat"].min()), float(shown["lat"].max())
-        west, east = float(shown["lon"].min()), float(shown["lon"].max())
-        fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+    if shown:
+        lats = [float(t.place[3]) for t in shown]
+        lons = [float(t.place[4]) for t in shown]
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     return fmap
 
 
-def _choropleth(mentions: pd.DataFrame, gazetteer: Gazetteer, level: str) -> folium.FeatureGroup:
+def _choropleth(digest: MentionDigest, gazetteer: Gazetteer, level: str) -> folium.FeatureGroup:
     """A hidden layer shading each country (or province) by how often it or a place in it is named."""
     counts: dict[str, int] = {}
-    for place_id, n in mentions["place_id"].value_counts(sort=False).items():
+    for place_id, n in digest.place_mentions.items():
         try:
             place = gazetteer.get(place_id)
         except KeyError:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .digest import UNTHEMED, MentionDigest
 from .pipeline import CorpusResult
-from .places import UNTHEMED, explode_themes
 from .terminal import for_terminal
 from .themes import Theme
 
@@ -26,22 +26,21 @@ def _from_cache(result: CorpusResult) -> str:
     return f" ({result.from_cache} from cache, {result.articles - result.from_cache} parsed)"
 
 
-def format_summary(result: CorpusResult, themes: list[Theme], written: list[Path], out_dir: Path) -> str:
-    """Articles read, mentions found and resolved, counts per theme, names not resolved."""
-    mentions = result.mentions
-    themed = explode_themes(mentions)
+def format_summary(result: CorpusResult, digest: MentionDigest, themes: list[Theme],
+                   written: list[Path], out_dir: Path) -> str:
+    """Articles read, mentions found and resolved (``digest``: of the result's mentions table),
+    counts per theme, names not resolved."""
     lines = [
         f"read {result.documents} files: {result.articles} articles{_from_cache(result)}, "
         f"{result.sections} sections",
-        f"mentions: {result.spans_found} names found, {len(mentions)} resolved to "
-        f"{mentions['place_id'].nunique()} places",
+        f"mentions: {result.spans_found} names found, {digest.mentions} resolved to "
+        f"{len(digest.place_mentions)} places",
         "themes:",
     ]
     width = max([len(t.id) for t in themes] + [len(UNTHEMED)])
     for theme_id, title in [(t.id, t.title) for t in themes] + [(UNTHEMED, "no theme")]:
-        rows = themed[themed["theme"] == theme_id]
-        articles = rows[["doc_id", "article"]].drop_duplicates().shape[0]
-        lines.append(f"  {theme_id:<{width}}  {articles:>4} articles {len(rows):>6} mentions  "
+        tally = digest.theme_tally(theme_id)
+        lines.append(f"  {theme_id:<{width}}  {tally.articles.count:>4} articles {tally.mentions:>6} mentions  "
                      f"{for_terminal(title)}")
     lines.append(f"not in the gazetteer: {_names(result.unknown_names)}")
     lines.append(f"matched but judged not places: {_names(result.not_places)}")

@@ -21,7 +21,7 @@ from geo.build import COMBINED_MAP
 from geo.cli import main
 from geo.places import UNTHEMED
 from geo.themes import default_themes_path, load_themes
-from test_render import HOSTILE_THEME_ID, PAYLOAD, SOURCE, XSSTOWN, hostile_inputs
+from test_render import HOSTILE_THEME_ID, PAYLOAD, SOURCE, XSSTOWN, hostile_inputs, map_data
 
 # The layer control may follow a title with its count: "Armenia–Azerbaijan (152)".
 _COUNT_SUFFIX = re.compile(r"\s*\(\d[\d,.\u202f ]*\)$")
@@ -317,3 +317,44 @@ def test_a_map_whose_data_is_compressed_draws_the_same(chromium, sample, tmp_pat
             drawn = browser.count_features(shown.page)
     themed = sample.places[sample.places["theme"] != UNTHEMED]
     assert drawn == len(themed)
+
+
+def _set_time_control(page, last_date_index: int | None = None, undated: bool = True) -> None:
+    """Move the time control's "last date shown" slider and tick "undated", as a person would."""
+    if last_date_index is not None:
+        page.evaluate("""(index) => {
+            const input = document.querySelector('input[aria-label="Last date shown"]');
+            input.value = index;
+            input.dispatchEvent(new Event("input"));
+        }""", last_date_index)
+    box = page.locator(".geomap-time input[type=checkbox]")
+    if box.is_checked() != undated:
+        box.click()
+
+
+def test_a_place_named_more_often_than_its_popup_lists_still_counts_every_mention(
+        chromium, tmp_path_factory, monkeypatch):
+    monkeypatch.setattr("geo.digest.POPUP_ENTRIES", 2)
+    with _built(tmp_path_factory.mktemp("capped-maps")) as built:
+        places = built.places[built.places["theme"] != UNTHEMED]
+        top = places.sort_values("mentions", ascending=False, kind="stable").iloc[0]
+        assert top["mentions"] > 10
+        page_file = f"{top['theme']}.html"
+        dates = map_data((built.folder / page_file).read_text(encoding="utf-8"))["dates"]
+        rows = built.mentions[(built.mentions["place_id"] == top["place_id"])
+                              & built.mentions["themes"].str.split(";").apply(lambda ids: top["theme"] in ids)]
+        dated = rows[rows["date"] != ""]
+        first_day = int((dated["date"] == dated["date"].min()).sum())
+        assert 0 < first_day < len(dated) <= len(rows) == top["mentions"]
+        with browser.open_map(chromium, built.base_url + page_file) as shown:
+            counts = [browser.hover_at(shown.page, top["lat"], top["lon"])]
+            text = browser.open_popup_at(shown.page, top["lat"], top["lon"])
+            shown.page.keyboard.press("Escape")  # (an open popup would cover the place)
+            _set_time_control(shown.page, undated=False)
+            counts.append(browser.hover_at(shown.page, top["lat"], top["lon"]))
+            _set_time_control(shown.page, last_date_index=dates.index(dated["date"].min()), undated=False)
+            counts.append(browser.hover_at(shown.page, top["lat"], top["lon"]))
+            assert shown.console_errors + shown.page_errors == []
+    assert f"{top['mentions']} mentions" in text
+    assert "The latest 2 are listed; mentions.csv has them all." in text
+    assert counts == [f"{top['place_name']} ({n})" for n in (top["mentions"], len(dated), first_day)]

@@ -50,9 +50,23 @@
   }
 
   Runtime.prototype.inRange = function (articleIndex) {
-    var date = this.data.articles[articleIndex][2];
+    return this.dateInRange(this.data.articles[articleIndex][2]);
+  };
+
+  Runtime.prototype.dateInRange = function (date) {
     if (!date) { return this.undated; }
     return date >= this.range[0] && date <= this.range[1];
+  };
+
+  /* Mentions of a mark within the time range: those its popup lists, and those left out of it
+     (a place named more often than the popup lists carries their counts per date). */
+  Runtime.prototype.count = function (mark) {
+    var n = this.visibleEntries(mark).length;
+    for (var i = 0; i < mark.dropped.length; i++) {
+      var date = mark.dropped[i][0] >= 0 ? this.data.dates[mark.dropped[i][0]] : "";
+      if (this.dateInRange(date)) { n += mark.dropped[i][1]; }
+    }
+    return n;
   };
 
   /* The mention entries of a mark still shown: [article, snippet, from, to] four at a time. */
@@ -76,13 +90,17 @@
   Runtime.prototype.popup = function (mark) {
     var place = this.data.places[mark.place];
     var entries = this.visibleEntries(mark);
+    var count = this.count(mark);
     var box = el("div", null, "geomap-popup");
     var head = el("div", null, "geomap-popup-head");
     head.appendChild(el("b", place[0]));
     var kind = place[1] + (place[2] ? ", " + place[2] : "");
-    head.appendChild(el("small", " (" + kind + ") \u00b7 " + entries.length +
-                         (entries.length === 1 ? " mention" : " mentions")));
+    head.appendChild(el("small", " (" + kind + ") \u00b7 " + count + (count === 1 ? " mention" : " mentions")));
     box.appendChild(head);
+    if (entries.length < count) {
+      box.appendChild(el("div", "The latest " + entries.length + " are listed; mentions.csv has them all.",
+                         "geomap-meta"));
+    }
     var byArticle = [], seen = {};
     entries.forEach(function (entry) {
       if (!(entry[0] in seen)) { seen[entry[0]] = byArticle.length; byArticle.push([]); }
@@ -128,7 +146,7 @@
     var style = { color: spec.colour, weight: 1.5, opacity: 0.8, fillColor: spec.colour, fillOpacity: 0.12 };
     var marks = this.marks[layerIndex];
     spec.marks.forEach(function (markSpec) {
-      var mark = { place: markSpec[0], entries: markSpec[1], shown: true };
+      var mark = { place: markSpec[0], entries: markSpec[1], dropped: markSpec[2] || [], shown: true };
       var place = self.data.places[mark.place];
       if (place[5] >= 0) {
         var line = self.data.shapes[place[5]].type.indexOf("LineString") >= 0;
@@ -139,7 +157,7 @@
         mark.layer.eachLayer(function (part) { part.geomapMark = mark; });
       } else {
         mark.layer = L.circleMarker([place[3], place[4]], {
-          renderer: self.canvas, radius: radius(mark.entries.length / 4), color: spec.colour,
+          renderer: self.canvas, radius: radius(self.count(mark)), color: spec.colour,
           weight: 1.5, fillColor: spec.colour, fillOpacity: 0.6
         });
       }
@@ -165,7 +183,7 @@
       var name = self.data.places[mark.place][0];
       self.tooltip = self.tooltip || L.tooltip({ direction: "top" });
       self.tooltip.setLatLng(mark.layer.getLatLng ? mark.layer.getLatLng() : event.latlng)
-        .setContent(el("span", name + " (" + self.visibleEntries(mark).length + ")")).openOn(self.map);
+        .setContent(el("span", name + " (" + self.count(mark) + ")")).openOn(self.map);
     });
     group.on("mouseout", function () {
       if (self.tooltip) { self.map.closeTooltip(self.tooltip); }
@@ -186,7 +204,7 @@
     this.marks.forEach(function (marks, layerIndex) {
       var group = self.groups[layerIndex];
       marks.forEach(function (mark) {
-        var count = self.visibleEntries(mark).length;
+        var count = self.count(mark);
         if (count && !mark.shown) { group.addLayer(mark.layer); }
         if (!count && mark.shown) { group.removeLayer(mark.layer); }
         mark.shown = count > 0;
