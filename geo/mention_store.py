@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .exc import OutputError
 from .geoparquet import geoparquet_bytes
 from .table import MENTION_COLUMNS, mentions_frame
 
@@ -49,12 +50,22 @@ class MentionStore:
         return sorted(self.folder.glob("part-*.parquet"))
 
     def append(self, frame: pd.DataFrame) -> None:
-        """Write ``frame`` as the next part (an empty frame writes nothing)."""
-        if len(frame):
+        """Write ``frame`` as the next part (an empty frame writes nothing).
+
+        Raises :class:`geo.exc.OutputError` when the part cannot be written.
+        """
+        if not len(frame):
+            return
+        part = self.folder / PART_NAME.format(self._next)
+        try:
             # (Not written atomically: the store is scratch, or in a build's staged folder.)
             self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / PART_NAME.format(self._next)).write_bytes(geoparquet_bytes(frame))
-            self._next += 1
+            part.write_bytes(geoparquet_bytes(frame))
+        except OSError as error:
+            raise OutputError(f"cannot write {part}: {error.strerror}; the mentions are kept on disk "
+                              "while a build runs: free some space, or give an --out folder on "
+                              "another disk") from error
+        self._next += 1
 
     def frames(self, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
         """Each part's rows, typed, in order; only ``columns`` (in table order) if given."""

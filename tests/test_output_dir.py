@@ -1,6 +1,7 @@
 """The output folder: swapped in whole, never half written, never a stranger's, never outside --out."""
 
 import dataclasses
+import errno
 import fcntl
 import os
 import shutil
@@ -328,3 +329,23 @@ def test_document_names_never_name_a_file(tmp_path):
     documents = set(pd.read_csv(out / "mentions.csv", dtype=str, keep_default_na=False)["doc_id"])
     assert documents >= {"corpus/con.md", "corpus/ünï ü.md", "corpus/--out=x.md", "corpus/a\\b.md",
                          "corpus/export.csv#../x", "corpus/export.csv#/abs", "corpus/export.csv#con"}
+
+
+def test_a_disk_that_fills_while_mentions_are_stored_is_one_line_and_the_old_folder_stays(
+        corpus, tmp_path, monkeypatch):
+    out = tmp_path / "maps"
+    assert build(corpus, out).exit_code == 0
+    before = tree(out)
+    written = Path.write_bytes
+
+    def full(path, data):
+        if path.name.startswith("part-"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return written(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = build(corpus, out)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: cannot write ")
+    assert "part-00000.parquet: No space left on device; the mentions are kept on disk" in result.output
+    assert tree(out) == before and beside(out) == []
