@@ -138,7 +138,6 @@ class MentionDigest:
         self.tallies: dict[tuple[str, str], PlaceTally] = {}  # (theme id, place id) ->
         self.themes: dict[str, ThemeTally] = {}
         self._documents, self._articles = _ChangeCounter(), _ChangeCounter()
-        self._rows = 0
         self._by_theme: dict[str, list[PlaceTally]] | None = None  # made when first asked
 
     @classmethod
@@ -169,7 +168,6 @@ class MentionDigest:
             self._articles.add(article_key)
             self.place_mentions[place_id] += 1
             self.mentions += 1
-            self._rows += 1
             for theme_id in (columns["themes"][i] or UNTHEMED).split(";"):
                 tally = self.tallies.get((theme_id, place_id))
                 if tally is None:
@@ -200,7 +198,7 @@ class MentionDigest:
 
     def _keep(self, tally: PlaceTally, date: str, make_entry) -> None:
         """Keep the mention in the popup if it is among the latest; else count it as dropped."""
-        key = (date, self._rows)
+        key = (date, self.mentions)  # (the row number breaks ties: the later mention is the latest)
         if len(tally.latest) < self.popup_entries:
             heapq.heappush(tally.latest, (*key, make_entry()))
             return
