@@ -33,7 +33,7 @@ _ARROW_TYPES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float6
 _WRITE_OPTIONS = dict(compression="zstd", compression_level=9, data_page_version="1.0", version="2.6",
                       write_statistics=True, use_dictionary=True)
 #: Rows per row group: readers can take a large table a group at a time.
-ROW_GROUP_ROWS = 100_000
+ROW_GROUP_ROWS = 50_000
 
 
 def point_wkb(lat, lon) -> np.ndarray:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .exc import OutputError
 from .geoparquet import geoparquet_bytes
@@ -75,6 +76,9 @@ class MentionStore:
             yield mentions_frame([])[wanted]  # (so that a table of no mentions still has its header)
         for part in parts:
             yield pd.read_parquet(part, columns=wanted).astype({c: _DTYPES[c] for c in wanted})
+            # Arrow's allocator keeps what it freed for reuse; a long pass over the parts would
+            # otherwise hold on to a part's worth of memory per column it ever read.
+            pa.default_memory_pool().release_unused()
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
