@@ -365,8 +365,11 @@ def test_a_place_named_more_often_than_its_popup_lists_still_counts_every_mentio
             heads.append(_popup_head(shown.page, top["place_name"]))
             _set_time_control(shown.page, last_date_index=dates.index(dated["date"].min()), undated=False)
             heads.append(_popup_head(shown.page, top["place_name"]))
+            early = shown.page.inner_text(".leaflet-popup-content >> nth=-1")
             assert shown.console_errors + shown.page_errors == []
     assert f"{top['mentions']} mentions" in text
     assert "The latest 2 are listed; mentions.csv has them all." in text
+    # The first day's mentions are not among the latest two: the popup says so.
+    assert "Only the latest mentions are listed, none of these dates; mentions.csv has them all." in early
     assert [head.rsplit("\u00b7", 1)[-1].strip() for head in heads] == [
         f"{n} mentions" for n in (top["mentions"], len(dated), first_day)]

@@ -98,8 +98,9 @@
     head.appendChild(el("small", " (" + kind + ") \u00b7 " + count + (count === 1 ? " mention" : " mentions")));
     box.appendChild(head);
     if (entries.length < count) {
-      box.appendChild(el("div", "The latest " + entries.length + " are listed; mentions.csv has them all.",
-                         "geomap-meta"));
+      box.appendChild(el("div", (entries.length ? "The latest " + entries.length + " are listed"
+                                 : "Only the latest mentions are listed, none of these dates") +
+                         "; mentions.csv has them all.", "geomap-meta"));
     }
     var byArticle = [], seen = {};
     entries.forEach(function (entry) {
