@@ -4,7 +4,7 @@ gathered in one pass over it, a frame at a time.
 Its size grows with the places named, not with the mentions: per (theme,
 place) it keeps counts, first and last dates and, for the map popup, the
 :data:`POPUP_ENTRIES` latest mentions (those left out are counted per date,
-so the map's time filter still counts them). So a 1 GB corpus's four million
+so the map's time filter still counts them). So a 1 GB corpus's 5.5 million
 mentions never sit in memory at once (:mod:`geo.mention_store`).
 
 Distinct articles and documents are counted as they change, which is exact

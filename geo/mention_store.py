@@ -1,6 +1,6 @@
 """The mentions table kept on disk as numbered Parquet parts, read back a part at a time.
 
-A 1 GB corpus names places about four million times; at some 600 bytes a
+A 1 GB corpus of news names places about 5.5 million times; at some 600 bytes a
 mention in memory, its table would not fit on a laptop. ``geomap build``
 writes the mentions to a :class:`MentionStore` as they are found and every
 output is made from its parts one after the other (:mod:`geo.digest`,
