@@ -68,25 +68,24 @@ class CorpusResult:
         """Add the counts of ``part`` (a result for other documents, not its problems)."""
         self.documents += part.documents
         self.articles += part.articles
-        self.sections += part.sections
-        self.spans_found += part.spans_found
-        self.not_places.update(part.not_places)
-        self.unknown_names.update(part.unknown_names)
-        self.theme_sections.update(part.theme_sections)
-        self.section_scores.extend(part.section_scores)
+        self._count_in(part)
         if part.from_cache is not None:
             self.from_cache = (self.from_cache or 0) + part.from_cache
 
     def add(self, article: "ArticleResult") -> list[dict]:
         """Count one article in; returns its mention rows (the caller builds the table)."""
         self.articles += 1
-        self.sections += article.sections
-        self.spans_found += article.spans_found
-        self.not_places.update(article.not_places)
-        self.unknown_names.update(article.unknown_names)
-        self.theme_sections.update(article.theme_sections)
-        self.section_scores.extend(article.section_scores)
+        self._count_in(article)
         return article.rows
+
+    def _count_in(self, part: "CorpusResult | ArticleResult") -> None:
+        """The counts a corpus result and an article result both carry."""
+        self.sections += part.sections
+        self.spans_found += part.spans_found
+        self.not_places.update(part.not_places)
+        self.unknown_names.update(part.unknown_names)
+        self.theme_sections.update(part.theme_sections)
+        self.section_scores.extend(part.section_scores)
 
 
 def load_parser(themes_path, user_gazetteers=(), *, demonyms: bool = True,
