@@ -78,7 +78,7 @@ def write_parquet(table: pd.DataFrame | MentionStore, path: Path) -> None:
         write_atomic(path, geoparquet_bytes(table))
         return
     with open_atomic(path, "wb") as handle:
-        write_geoparquet_frames(lambda: mention_frames(table), handle)
+        write_geoparquet_frames(lambda columns: mention_frames(table, columns), handle)
 
 
 def _json_value(value):

@@ -85,28 +85,30 @@ def geoparquet_table(frame: pd.DataFrame, geo: dict | None = None) -> pa.Table:
 def geoparquet_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as a GeoParquet 1.0.0 file: zstd, row groups of :data:`ROW_GROUP_ROWS` rows."""
     buffer = io.BytesIO()
-    write_geoparquet_frames(lambda: [frame], buffer)
+    write_geoparquet_frames(lambda columns: [frame if columns is None else frame[columns]], buffer)
     return buffer.getvalue()
 
 
-def write_geoparquet_frames(frames: Callable[[], Iterable[pd.DataFrame]], handle: IO[bytes]) -> None:
+def write_geoparquet_frames(frames: Callable[[list[str] | None], Iterable[pd.DataFrame]],
+                            handle: IO[bytes]) -> None:
     """A table given in frames as one GeoParquet file, in row groups of :data:`ROW_GROUP_ROWS`.
 
-    ``frames()`` is called twice: the file's ``bbox`` comes first, from every frame's points,
-    then the rows. Row groups do not depend on how the rows were cut into frames, so the
+    ``frames(columns)`` gives the table's frames with only ``columns`` (all for None). It is
+    called twice: the file's ``bbox`` comes first, from every frame's ``lat`` and ``lon``, then
+    the rows. Row groups do not depend on how the rows were cut into frames, so the
     same table gives the same bytes (the local and the Dask engine cut it differently), and
     no more than a row group is held at a time.
     """
     south = west = math.inf
     north = east = -math.inf
-    for frame in frames():
+    for frame in frames(["lat", "lon"]):
         if len(frame):
             south, north = min(south, frame["lat"].min()), max(north, frame["lat"].max())
             west, east = min(west, frame["lon"].min()), max(east, frame["lon"].max())
     bounded = south <= north
     geo = geo_metadata([south, north] if bounded else [], [west, east] if bounded else [])
     writer, pending, written = None, [], 0
-    for frame in frames():
+    for frame in frames(None):
         if writer is not None and not len(frame):
             continue  # (an empty first frame still writes the schema of a table of no rows)
         table = geoparquet_table(frame, geo)
