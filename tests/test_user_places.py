@@ -64,6 +64,10 @@ def test_geojson_polygon_has_a_shape_and_a_point_inside(gazetteer, tmp_path):
         ("name,lat,lon\nA,1,2,3\n", ":2: 4 cells but the header has 3; quote values that contain commas"),
         ("name,lat,lon\nA,north,2\n", ":2: lat/lon 'north', '2' are not numbers"),
         ("name,lat,lon\nA,1,2\nA,3,4\n", ": place_id 'user:a' is used twice"),
+        ("name,lat,lon,population\nA,1,2,1e400\n", ":2: population '1e400' is not a whole number"),
+        ("name,lat,lon,place_id\nA,1,2,user:a\tb\n", ":2: place_id 'user:a\\tb' holds a line break or "
+         "another control character"),
+        ('"na\nme",lat\n', ":1: missing column 'name', 'lon'; the header has 'na\\nme', lat; needed"),
     ],
 )
 def test_mistakes_name_file_and_line(tmp_path, text, message):
@@ -89,23 +93,6 @@ def test_cli_reports_a_bad_gazetteer_file_in_one_line(tmp_path):
     assert result.output.startswith(f"Error: {bad}:1: missing column 'lon'")
     assert result.output.count("\n") == 1
     assert not (tmp_path / "o").exists()
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("name,lat,lon,population\nA,1,2,1e400\n", ":2: population '1e400' is not a whole number"),
-        ("name,lat,lon,place_id\nA,1,2,user:a\tb\n", ":2: place_id 'user:a\\tb' holds a line break or "
-         "another control character"),
-        ('"na\nme",lat\n', ":1: missing column 'name', 'lon'; the header has 'na\\nme', lat; needed"),
-    ],
-)
-def test_odd_values_are_mistakes_named_by_line(tmp_path, text, message):
-    path = tmp_path / "mine.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(UserGazetteerError) as caught:
-        read_user_places(path)
-    assert str(caught.value).startswith(f"{path}{message}")
 
 
 _POINT = {"type": "Point", "coordinates": [70.6, 39.9]}
