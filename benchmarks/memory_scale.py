@@ -4,7 +4,8 @@ Usage: ``python benchmarks/memory_scale.py [--mb 100 1000] [--file-mb 20] [--eva
 
 For each size, a corpus of that many MB of article text is written to a
 temporary folder: JSONL files of about ``--file-mb`` MB (text, title, date,
-source, url; a table file is read whole, so this bounds what one file adds), the texts of ``benchmarks/throughput.py`` (the sample corpus, and the
+source, url; ``--file-mb 1000`` makes one file of 1 GB), the texts of
+``benchmarks/throughput.py`` (the sample corpus, and the
 GeoWebNews texts when the file is there) over and over, each copy with its
 own title, URL and a date spread over two years. Then ``geomap build
 --no-cache --quiet`` runs on it in a child process and this prints its peak

@@ -23,11 +23,11 @@ from .document import Document
 from .exc import CorpusError
 from .html_text import extract_html
 from .problems import InputProblem
-from .tables import TABLE_SUFFIXES, TableColumns, TableRecord, read_table
+from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
            "read_corpus", "read_document", "sample_corpus_path", "corpus_files", "check_size",
-           "documents_of", "problem_text", "row_document"]
+           "document_problems", "documents_of", "problem_text", "row_document"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Text pages larger than this are reported, not read: no article is this long.
@@ -143,39 +143,50 @@ def row_document(doc_id: str, path: str, record: TableRecord) -> Document:
                     masked=mask_ranges(record.text, masked), articles=tuple(articles))
 
 
-def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions
-                     ) -> tuple[list[Document], list[InputProblem]]:
+def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions,
+                     problems: list[InputProblem]) -> Iterator[Document]:
     check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
-    table = read_table(path, options.columns, name=name)
-    documents, bare = [], []
-    for record in table.records:
+    table = TableReader(path, options.columns, name=name)
+    bare, undated = [], []
+    for record in table:
         document = row_document(doc_id, str(path), record)
+        if record.meta.get("date") and not parse_date(record.meta["date"]):
+            undated.append(record.line)
         if document.articles:
-            documents.append(document)
+            yield document
         else:
             bare.append(record.line)
-    undated = [r.line for r in table.records if r.meta.get("date") and not parse_date(r.meta["date"])]
-    problems = list(table.problems)
+    problems += table.problems + document_problems(name, bare, undated, path.suffix.lower() == ".parquet")
+
+
+def document_problems(name: str, bare: list[int], undated: list[int], parquet: bool) -> list[InputProblem]:
+    """The problem lines for a table's rows without article text (skipped) and with dates
+    not understood (kept)."""
+    problems = []
     if bare:
-        unit = "rows" if path.suffix.lower() == ".parquet" else "lines"
+        unit = "rows" if parquet else "lines"
         more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""
         problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
                                      f"skipped: {unit} " + ", ".join(map(str, bare[:20])) + more))
     if undated:
         problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
                                      + ", ".join(map(str, undated)), skipped=False))
-    return documents, problems
+    return problems
 
 
-def documents_of(file: Path, doc_id: str, name: str, options: ReadOptions
-                 ) -> tuple[list[Document], list[InputProblem]]:
-    """The documents of one page or table file, and the problems met reading it."""
+def documents_of(file: Path, doc_id: str, name: str, options: ReadOptions,
+                 problems: list[InputProblem]) -> Iterator[Document]:
+    """The documents of one page or table file, read as they are asked for; the problems met
+    reading it are added to ``problems`` once it is read.
+
+    Raises :class:`~geo.exc.CorpusError` for a file that cannot be read, before its first
+    document unless it fails partway (a table that changes while read).
+    """
     suffix = file.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return _table_documents(file, doc_id, name, options)
+        return _table_documents(file, doc_id, name, options, problems)
     if suffix in TEXT_SUFFIXES:
-        problems: list[InputProblem] = []
-        return [read_document(file, doc_id, name, problems)], problems
+        return iter([read_document(file, doc_id, name, problems)])
     raise CorpusError(f"{name}: not a file type geomap reads ({suffix or 'no suffix'}); "
                       f"use one of {_SUPPORTED}")
 
@@ -203,18 +214,18 @@ def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
             relative = file.name if root.is_file() else file.relative_to(root).as_posix()
             doc_id = f"{root.name}/{relative}" if root.is_dir() else relative
             name = doc_id if root == sample_corpus_path() else str(file)
+            found: list[InputProblem] = []
             try:
-                documents, found = documents_of(file, doc_id, name, options)
+                for document in documents_of(file, doc_id, name, options, found):
+                    if root == sample_corpus_path():
+                        document = dataclasses.replace(document, path=doc_id)
+                    yield document
             except CorpusError as error:
-                documents, found = [], [InputProblem(name, 0, problem_text(error, name))]
+                found = [InputProblem(name, 0, problem_text(error, name))]
             for problem in found:
                 if options.strict:
                     raise CorpusError(f"{problem} (--strict stops at the first problem)")
                 problems.append(problem)
-            for document in documents:
-                if root == sample_corpus_path():
-                    document = dataclasses.replace(document, path=doc_id)
-                yield document
 
 
 def problem_text(error: CorpusError, name: str) -> str:

@@ -25,13 +25,17 @@ Line breaks are left as they are.
 from __future__ import annotations
 
 import codecs
+import io
+import mmap
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .exc import CorpusError
 
-__all__ = ["SAMPLE_SIZE", "Decoded", "decode_bytes"]
+__all__ = ["SAMPLE_SIZE", "Decoded", "TextFile", "decode_bytes", "open_text"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ _BOMS = (
 #: is smaller, else evenly spaced pieces, so a 5 MB file costs what 64 KB does.
 SAMPLE_SIZE = 64 * 1024
 _SAMPLE_PIECES = 16
+# Long files are decoded and checked this many bytes at a time.
+_CHUNK_BYTES = 1024 * 1024
 
 # Control characters other than tab, line feed, vertical tab, form feed, CR;
 # as bytes, those that are control characters in every supported encoding.
@@ -153,83 +159,228 @@ def decode_bytes(raw: bytes, name: str) -> Decoded:
     ...
     geo.exc.CorpusError: c.txt: a PDF file, not text; export it as .txt or .html
     """
-    if not raw:
-        raise CorpusError(f"{name}: empty file; nothing to read")
-    _reject_known_binary(raw, name)
-    decoded = _decode_marked(raw, name)
-    if decoded is None:
-        decoded = _decode_unmarked(raw, name)
-    if not decoded.text.strip().strip("\ufeff"):
-        raise CorpusError(f"{name}: empty file; nothing to read")
-    _reject_control_characters(decoded.text, name)
-    return decoded
+    layout = _layout(raw, name)
+    return Decoded(raw[layout.start:layout.stop].decode(layout.codec), layout.encoding, layout.note)
 
 
-def _reject_known_binary(raw: bytes, name: str) -> None:
+@dataclass(frozen=True)
+class TextFile:
+    """A text file whose encoding is known, read a piece at a time (see :func:`open_text`).
+
+    Attributes
+    ----------
+    path : Path
+    name : str
+        How the file is named in error messages.
+    encoding, note : str
+        As in :class:`Decoded`.
+    start, stop : int
+        Where the text's bytes begin (after a byte-order mark) and end (before
+        an incomplete last character).
+    """
+
+    path: Path
+    name: str
+    encoding: str
+    note: str
+    start: int
+    stop: int
+
+    def chunks(self) -> Iterator[str]:
+        """The text, in pieces of about a megabyte."""
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.start)
+                yield from _decoded(_byte_chunks(handle, self.stop - self.start), _codec(self.encoding))
+        except (OSError, UnicodeDecodeError) as error:  # (the file changed or failed while read)
+            why = error.strerror if isinstance(error, OSError) else "it changed while being read"
+            raise CorpusError(f"{self.name}: reading stopped partway ({why}); "
+                              "check the file and run again") from error
+
+    def lines(self) -> Iterator[str]:
+        r"""The lines of the text with their ends, split at ``\n``, ``\r\n`` and ``\r`` as
+        ``io.StringIO(text, newline="")`` splits them."""
+        carry = ""
+        for chunk in self.chunks():
+            lines = io.StringIO(carry + chunk, newline="").readlines()
+            # (The last line may go on in the next piece, and a "\r" there may be half of "\r\n".)
+            carry = lines.pop() if lines else ""
+            yield from lines
+        if carry:
+            yield carry
+
+    def split(self, separator: str = "\n") -> Iterator[str]:
+        """The text split at ``separator``, as ``text.split(separator)`` gives it."""
+        carry = ""
+        for chunk in self.chunks():
+            parts = (carry + chunk).split(separator)
+            carry = parts.pop()
+            yield from parts
+        yield carry
+
+    def read(self) -> str:
+        """The whole text at once."""
+        return "".join(self.chunks())
+
+
+def open_text(path: Path, name: str) -> TextFile:
+    """Detect the encoding of the text file at ``path`` without holding its text.
+
+    It is read as :func:`decode_bytes` reads the whole file, and refused with
+    the same errors; besides, a file that cannot be opened raises a
+    :class:`CorpusError` too.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
+                          "its permissions") from error
+    with handle:
+        try:  # (mapped, the file is paged in as detection looks at it, never held whole)
+            raw = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file, or one that cannot be mapped
+            raw = handle.read()
+        try:
+            layout = _layout(raw, name)
+        finally:
+            if isinstance(raw, mmap.mmap):
+                raw.close()
+    return TextFile(path, name, layout.encoding, layout.note, layout.start, layout.stop)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a file's bytes are text: the encoding, and the bytes ``start:stop`` to decode."""
+
+    encoding: str
+    note: str
+    start: int
+    stop: int
+
+    @property
+    def codec(self) -> str:
+        return _codec(self.encoding)
+
+
+def _codec(encoding: str) -> str:
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _layout(raw, name: str) -> _Layout:
+    """Detect how ``raw`` (bytes, or a memory map of the file) is text, looking at it a
+    piece at a time."""
+    if not len(raw):
+        raise CorpusError(f"{name}: empty file; nothing to read")
+    _reject_known_binary(raw[:32], raw[-4:], name)
+    layout = _layout_marked(raw, name) or _layout_unmarked(raw, name)
+    _check_text(lambda: _decoded(_slices(raw, layout.start, layout.stop), layout.codec), name)
+    return layout
+
+
+def _reject_known_binary(head: bytes, tail: bytes, name: str) -> None:
     for magic, what, fix in _MAGIC:
-        if raw.startswith(magic):
+        if head.startswith(magic):
             raise CorpusError(f"{name}: {what}, not text; {fix}")
-    if _BZIP2.match(raw):
+    if _BZIP2.match(head):
         raise CorpusError(f"{name}: a bzip2 archive, not text; unpack it first (bunzip2)")
     # Parquet starts and ends with PAR1; a text may well start with it.
-    if raw.startswith(b"PAR1") and raw.endswith(b"PAR1"):
+    if head.startswith(b"PAR1") and tail == b"PAR1":
         raise CorpusError(f"{name}: a Parquet file, not text; name it .parquet so it is read as a table")
 
 
-def _decode_marked(raw: bytes, name: str) -> Decoded | None:
-    """Decode a file that starts with a byte-order mark; None when it has none."""
+def _layout_marked(raw, name: str) -> _Layout | None:
+    """The layout of a file that starts with a byte-order mark; None when it has none."""
     for bom, encoding, label in _BOMS:
-        if raw.startswith(bom):
-            codec = "utf-8" if encoding == "utf-8-sig" else encoding
+        if raw[:len(bom)] == bom:
             try:
-                text, note = _decode_allowing_truncation(raw[len(bom):], codec, label)
-            except UnicodeDecodeError as error:
-                offset = len(bom) + error.start
+                stop, note = _decodable_end(raw, len(bom), _codec(encoding), label)
+            except _BadByte as error:
                 raise CorpusError(
                     f"{name}: starts with a {label} byte-order mark but is not {label} "
-                    f"(bad byte 0x{raw[offset]:02X} at offset {offset}); save it as UTF-8"
+                    f"(bad byte 0x{raw[error.offset]:02X} at offset {error.offset}); save it as UTF-8"
                 ) from error
-            return Decoded(text, encoding, note)
+            return _Layout(encoding, note, len(bom), stop)
     return None
 
 
-def _decode_unmarked(raw: bytes, name: str) -> Decoded:
+def _layout_unmarked(raw, name: str) -> _Layout:
     nul = raw.find(b"\x00")
     if nul >= 0:
         encoding = _utf16_by_nuls(raw)
         if encoding is None:
             raise _binary(name, f"NUL byte at offset {nul}")
         try:
-            text, note = _decode_allowing_truncation(raw, encoding, "UTF-16")
-        except UnicodeDecodeError as error:
-            raise _binary(name, f"NUL bytes, and invalid UTF-16 at offset {error.start}") from error
-        return Decoded(text, encoding, note)
+            stop, note = _decodable_end(raw, 0, encoding, "UTF-16")
+        except _BadByte as error:
+            raise _binary(name, f"NUL bytes, and invalid UTF-16 at offset {error.offset}") from error
+        return _Layout(encoding, note, 0, stop)
     try:
-        text, note = _decode_allowing_truncation(raw, "utf-8", "UTF-8")
-    except UnicodeDecodeError as error:
-        decoded = _decode_cyrillic(raw)
-        if decoded is None:
+        stop, note = _decodable_end(raw, 0, "utf-8", "UTF-8")
+    except _BadByte as error:
+        layout = _layout_cyrillic(raw)
+        if layout is None:
             controls = _controls(_sample(raw, align=1), _CONTROL_BYTES)
             if controls:
                 raise _binary(name, controls) from error
             raise CorpusError(
                 f"{name}: not UTF-8, UTF-16, Windows-1251 or KOI8-R text (bad byte "
-                f"0x{raw[error.start]:02X} at offset {error.start}); save it as UTF-8"
+                f"0x{raw[error.offset]:02X} at offset {error.offset}); save it as UTF-8"
             ) from error
-        return decoded
-    return Decoded(text, "utf-8", note)
+        return layout
+    return _Layout("utf-8", note, 0, stop)
 
 
-def _decode_allowing_truncation(raw: bytes, codec: str, label: str) -> tuple[str, str]:
-    """Decode ``raw``; an incomplete character at the very end is dropped with a note."""
+class _BadByte(Exception):
+    """Bytes that are not text in a codec, from ``offset`` on."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _decodable_end(raw, start: int, codec: str, label: str) -> tuple[int, str]:
+    """``(stop, note)``: the bytes of ``raw`` from ``start`` decode up to ``stop``, and an
+    incomplete character at the very end is dropped with a note.
+
+    Raises :class:`_BadByte` at the first byte that is not ``codec``.
+    """
     decoder = codecs.getincrementaldecoder(codec)()
-    text = decoder.decode(raw, final=False)
+    offset = start
+    for piece in _slices(raw, start, len(raw)):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(piece, final=False)
+        except UnicodeDecodeError as error:  # (its offsets count the pending bytes too)
+            raise _BadByte(offset - pending + error.start) from error
+        offset += len(piece)
     pending = len(decoder.getstate()[0])
     if not pending:
-        return text, ""
+        return len(raw), ""
     unit = "byte was" if pending == 1 else "bytes were"
-    return text, (f"ends inside a {label} character (truncated?); "
-                  f"the last {pending} {unit} dropped")
+    return len(raw) - pending, (f"ends inside a {label} character (truncated?); "
+                                f"the last {pending} {unit} dropped")
+
+
+def _slices(raw, start: int, stop: int) -> Iterator[bytes]:
+    for offset in range(start, stop, _CHUNK_BYTES):
+        yield raw[offset:min(offset + _CHUNK_BYTES, stop)]
+
+
+def _byte_chunks(handle, size: int) -> Iterator[bytes]:
+    while size > 0:
+        data = handle.read(min(_CHUNK_BYTES, size))
+        if not data:
+            raise OSError(0, "the file is shorter than when it was opened")
+        size -= len(data)
+        yield data
+
+
+def _decoded(pieces: Iterable[bytes], codec: str) -> Iterator[str]:
+    """The text of consecutive byte ``pieces`` that hold whole text in ``codec``."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    for piece in pieces:
+        yield decoder.decode(piece, final=False)
+    yield decoder.decode(b"", final=True)
 
 
 def _utf16_by_nuls(raw: bytes) -> str | None:
@@ -249,7 +400,7 @@ def _utf16_by_nuls(raw: bytes) -> str | None:
     return None
 
 
-def _decode_cyrillic(raw: bytes) -> Decoded | None:
+def _layout_cyrillic(raw) -> _Layout | None:
     """The best Cyrillic single-byte reading of ``raw``, or None when none is convincing."""
     sample = _sample(raw, align=1)
     scored = []
@@ -262,8 +413,8 @@ def _decode_cyrillic(raw: bytes) -> Decoded | None:
             scored.append((-score, rank, codec))
     for _, _, codec in sorted(scored):
         try:
-            return Decoded(raw.decode(codec), codec)
-        except UnicodeDecodeError:  # a byte outside the sample
+            return _Layout(codec, "", 0, _decodable_end(raw, 0, codec, codec)[0])
+        except _BadByte:  # a byte outside the sample
             continue
     return None
 
@@ -314,10 +465,49 @@ def _cyrillic_score(text: str) -> float | None:
     return frequency / 10 + lower / letters - odd
 
 
-def _reject_control_characters(text: str, name: str) -> None:
-    controls = _controls(_sample(text, align=1), _CONTROL)
+def _check_text(pieces: Callable[[], Iterable[str]], name: str) -> None:
+    """Refuse a text, given as consecutive ``pieces`` (read twice when long), that is empty
+    (blanks, byte-order marks) or more than 1% control characters in its sample."""
+    length, head, blank = 0, [], _Blank()
+    for piece in pieces():
+        length += len(piece)
+        blank.read(piece)
+        if length <= SAMPLE_SIZE:
+            head.append(piece)
+    if blank.blank:
+        raise CorpusError(f"{name}: empty file; nothing to read")
+    sample = "".join(head) if length <= SAMPLE_SIZE else _sample_of_pieces(pieces(), length)
+    controls = _controls(sample, _CONTROL)
     if controls:
         raise _binary(name, controls)
+
+
+class _Blank:
+    r"""Is a text read in pieces blank: ``text.strip().strip("\ufeff")`` empty, that is
+    blanks, then byte-order marks, then blanks?"""
+
+    _RUN = re.compile(r"\s+|\ufeff+|[^\s\ufeff]")
+
+    def __init__(self) -> None:
+        self.blank = True
+        self._marks = "before"  # where the byte-order marks are: "before", "in", "after"
+
+    def read(self, piece: str) -> None:
+        if not self.blank:
+            return
+        for run in self._RUN.finditer(piece):
+            first = run.group()[0]
+            if first == "\ufeff":
+                if self._marks == "after":
+                    self.blank = False
+                    return
+                self._marks = "in"
+            elif first.isspace():
+                if self._marks == "in":
+                    self._marks = "after"
+            else:
+                self.blank = False
+                return
 
 
 def _controls(sample, pattern: re.Pattern) -> str:
@@ -336,7 +526,23 @@ def _binary(name: str, why: str) -> CorpusError:
 def _sample(data, align: int):
     """``data`` when small, else evenly spaced pieces of it (offsets multiples of ``align``)."""
     if len(data) <= SAMPLE_SIZE:
-        return data
+        return data[:]  # (as bytes, when data is a memory map)
+    return data[:0].join(data[start:stop] for start, stop in _sample_ranges(len(data), align))
+
+
+def _sample_ranges(length: int, align: int) -> list[tuple[int, int]]:
+    """Where :func:`_sample` takes its pieces of ``length`` items (more than ``SAMPLE_SIZE``)."""
     piece = SAMPLE_SIZE // _SAMPLE_PIECES // align * align
-    step = (len(data) - piece) // (_SAMPLE_PIECES - 1) // align * align
-    return data[:0].join(data[i * step:i * step + piece] for i in range(_SAMPLE_PIECES))
+    step = (length - piece) // (_SAMPLE_PIECES - 1) // align * align
+    return [(i * step, i * step + piece) for i in range(_SAMPLE_PIECES)]
+
+
+def _sample_of_pieces(pieces: Iterable[str], length: int) -> str:
+    """:func:`_sample` of the text that consecutive ``pieces`` make, ``length`` characters long."""
+    ranges, found, offset = _sample_ranges(length, 1), [], 0
+    for piece in pieces:
+        end = offset + len(piece)
+        found += [piece[max(start, offset) - offset:min(stop, end) - offset]
+                  for start, stop in ranges if start < end and stop > offset]
+        offset = end
+    return "".join(found)

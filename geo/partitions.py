@@ -26,19 +26,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
-from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_size, corpus_files, documents_of, problem_text,
-                     row_document, sample_corpus_path)
+from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_size, corpus_files, document_problems, documents_of,
+                     problem_text, row_document, sample_corpus_path)
 from .dates import parse_date
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
-from .tables import RowCollector, TableColumns, parquet_rows
+from .tables import TableReader, empty_text_problems
 
 __all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "corpus_pieces", "file_problems",
            "partition_pieces", "read_piece"]
@@ -94,16 +94,16 @@ class Partition:
 
 @dataclass
 class PieceRead:
-    """What reading a piece gave.
+    """What reading a piece gives: its documents as they are read, then the rest.
 
-    For a whole file, ``problems`` are final. For a slice, ``error`` is the
+    For a whole file, ``problems`` are final once the documents are read. For a slice, ``error`` is the
     problem that stops the whole file (it is then left out, as the local
     engine leaves it out), and the rows with empty text, without article
     text and with dates not understood are what :func:`file_problems`
     reports once every slice is read.
     """
 
-    documents: list[Document]
+    documents: Iterable[Document]
     problems: list[InputProblem] = field(default_factory=list)
     error: InputProblem | None = None
     empty_rows: list[int] = field(default_factory=list)
@@ -227,40 +227,46 @@ def partition_pieces(pieces: Sequence[Piece], count: int = 1,
     return [Partition(index, tuple(part)) for index, part in enumerate(partitions)]
 
 
-def _parquet_slice(piece: Piece, columns: TableColumns) -> tuple[list, list[int]]:
-    """The records and empty-text row numbers of a slice, as :func:`geo.tables.read_table`
-    reads them from the whole file."""
-    check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
-    collector = parquet_rows(Path(piece.file), piece.name, columns, row_groups=range(*piece.row_groups),
-                             first_row=piece.first_row)
-    return collector.records, collector.empty
-
-
 def read_piece(piece: Piece, options: ReadOptions = ReadOptions()) -> PieceRead:
-    """Read ``piece``: its documents and problems (never raises for a bad file)."""
-    file = Path(piece.file)
-    if piece.row_groups is None:
-        try:
-            documents, problems = documents_of(file, piece.doc_id, piece.name, options)
-        except CorpusError as error:
-            documents, problems = [], [InputProblem(piece.name, 0, problem_text(error, piece.name))]
-        if piece.sample:
-            documents = [dataclasses.replace(d, path=piece.doc_id) for d in documents]
-        return PieceRead(documents, list(problems))
+    """Read ``piece``: its documents and problems (never raises for a bad file).
+
+    The documents are read as they are asked for; the problems, the rows
+    and ``error`` are complete once they all are.
+    """
+    read = PieceRead(documents=iter(()))
+    read.documents = (_file_documents(piece, options, read) if piece.row_groups is None
+                      else _slice_documents(piece, options, read))
+    return read
+
+
+def _file_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Iterator[Document]:
     try:
-        records, empty = _parquet_slice(piece, options.columns)
+        for document in documents_of(Path(piece.file), piece.doc_id, piece.name, options, read.problems):
+            yield dataclasses.replace(document, path=piece.doc_id) if piece.sample else document
     except CorpusError as error:
-        return PieceRead([], error=InputProblem(piece.name, 0, problem_text(error, piece.name)))
+        read.problems[:] = [InputProblem(piece.name, 0, problem_text(error, piece.name))]
+
+
+def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Iterator[Document]:
+    """The documents of a Parquet slice, as :func:`geo.corpus.read_corpus` reads them from
+    the whole file; a file that cannot be read is ``read.error``."""
     path = piece.doc_id if piece.sample else piece.file
-    documents, bare = [], []
-    for record in records:
-        document = row_document(piece.doc_id, path, record)
-        if document.articles:
-            documents.append(document)
-        else:
-            bare.append(record.line)
-    undated = [r.line for r in records if r.meta.get("date") and not parse_date(r.meta["date"])]
-    return PieceRead(documents, empty_rows=empty, bare_rows=bare, undated_rows=undated)
+    try:
+        check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+        table = TableReader(Path(piece.file), options.columns, piece.name,
+                            row_groups=range(*piece.row_groups), first_row=piece.first_row)
+        for record in table:
+            document = row_document(piece.doc_id, path, record)
+            if record.meta.get("date") and not parse_date(record.meta["date"]):
+                read.undated_rows.append(record.line)
+            if document.articles:
+                yield document
+            else:
+                read.bare_rows.append(record.line)
+    except CorpusError as error:
+        read.error = InputProblem(piece.name, 0, problem_text(error, piece.name))
+        return
+    read.empty_rows = table.empty_rows
 
 
 def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
@@ -275,14 +281,7 @@ def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
     if errors:
         return [errors[0]]
     empty = [row for piece in slices for row in piece.empty_rows]
-    problems = RowCollector({}, "row", empty=empty).result(name, []).problems
     bare = [row for piece in slices for row in piece.bare_rows]
-    if bare:
-        more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""
-        problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
-                                     "skipped: rows " + ", ".join(map(str, bare[:20])) + more))
     undated = [row for piece in slices for row in piece.undated_rows]
-    if undated:
-        problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
-                                     + ", ".join(map(str, undated)), skipped=False))
-    return problems
+    return (empty_text_problems(name, "row", empty)
+            + document_problems(name, bare, undated, parquet=True))

@@ -26,6 +26,15 @@ row is recorded in :attr:`TableRead.problems` and the rest is read:
 - Rows with empty text are skipped with one problem line for the file.
 - Blank lines (empty or only spaces) between rows are ignored.
 
+A table is read a row at a time (:class:`TableReader`), never held whole:
+the text is decoded a megabyte at a time, Parquet read 256 rows at a time.
+Whatever makes the whole file unreadable is found before its first row: the
+encoding is checked over the whole file, every page of a Parquet file's
+columns is read once first, and JSON Lines are read twice (first for the
+keys the columns are detected among). Memory then grows with the longest
+row, not with the file; only a CSV/TSV quote left open holds the rest of the
+file, and a JSON array spread over lines is read whole to be recognised.
+
 Values are returned as written, except: line breaks become ``\\n``, metadata
 values are stripped and empty ones left out, JSON/Parquet values that are not
 strings become text (numbers as written, whole floats without ``.0``, null
@@ -37,20 +46,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decode import decode_bytes
+from .decode import TextFile, open_text
 from .exc import CorpusError
 from .problems import InputProblem
 
-__all__ = ["COLUMN_NAMES", "TABLE_SUFFIXES", "RowCollector", "TableColumns", "TableRead", "TableRecord",
-           "parquet_rows", "read_table"]
+__all__ = ["COLUMN_NAMES", "TABLE_SUFFIXES", "RowCollector", "TableColumns", "TableRead", "TableReader",
+           "TableRecord", "empty_text_problems", "read_table"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 
@@ -171,29 +179,67 @@ def read_table(path: Path, columns: TableColumns = TableColumns(), name: str | N
     >>> read.columns
     {'text': 'body', 'title': 'headline'}
     """
-    path = Path(path)
-    name = str(path) if name is None else name
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise CorpusError(f"{name}: not a table ({suffix or 'no suffix'}); "
-                          f"tables are read from {', '.join(TABLE_SUFFIXES)} files")
-    if suffix == ".parquet":
-        return _read_parquet(path, name, columns)
-    decoded = decode_bytes(_read_bytes(path, name), name)
-    problems = [InputProblem(name, 0, decoded.note, skipped=False)] if decoded.note else []
-    if suffix in (".jsonl", ".ndjson"):
-        read = _read_jsonl(decoded.text, name, columns)
-    else:
-        read = _read_delimited(decoded.text, "\t" if suffix == ".tsv" else ",", name, columns)
-    return TableRead(read.records, problems + read.problems, read.columns, decoded.encoding)
+    reader = TableReader(path, columns, name)
+    records = list(reader)
+    return TableRead(records, reader.problems, reader.columns, reader.encoding)
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
-                          "its permissions") from error
+class TableReader:
+    """The rows of a table as they are read, never the whole file at once (:func:`read_table`
+    reads them all).
+
+    Iterating gives the :class:`TableRecord` of each row and raises
+    :class:`CorpusError` as :func:`read_table` does, before the first row for
+    a problem with the whole file. Once the rows are read, ``problems``,
+    ``columns`` and ``encoding`` are those of :class:`TableRead`. A file is
+    checked whole before its first row is given: its encoding (a text
+    table) or every page of its columns (Parquet); JSON Lines are read
+    twice, first for the keys that the columns are found among.
+
+    Parameters
+    ----------
+    path, columns, name
+        As for :func:`read_table`.
+    row_groups : range, optional
+        Only these row groups of a Parquet file, whose first row is number
+        ``first_row`` + 1; a slice with no rows is then no error.
+    first_row : int
+    """
+
+    def __init__(self, path: Path, columns: TableColumns = TableColumns(), name: str | None = None,
+                 *, row_groups: range | None = None, first_row: int = 0):
+        self.path = Path(path)
+        self.name = str(path) if name is None else name
+        self.chosen = columns
+        self.suffix = self.path.suffix.lower()
+        if self.suffix not in TABLE_SUFFIXES:
+            raise CorpusError(f"{self.name}: not a table ({self.suffix or 'no suffix'}); "
+                              f"tables are read from {', '.join(TABLE_SUFFIXES)} files")
+        self.row_groups, self.first_row = row_groups, first_row
+        self.problems: list[InputProblem] = []
+        self.columns: dict[str, str] = {}
+        self.encoding = ""
+        self.empty_rows: list[int] = []  # rows with empty text (skipped)
+
+    def __iter__(self) -> Iterator[TableRecord]:
+        if self.suffix == ".parquet":
+            yield from _parquet_rows(self)
+            return
+        source = open_text(self.path, self.name)
+        self.encoding = source.encoding
+        problems = [InputProblem(self.name, 0, source.note, skipped=False)] if source.note else []
+        if self.suffix in (".jsonl", ".ndjson"):
+            yield from _jsonl_rows(self, source, problems)
+        else:
+            yield from _delimited_rows(self, source, "\t" if self.suffix == ".tsv" else ",", problems)
+
+    def _collector(self, available: list[str], unit: str, hint: str = "") -> RowCollector:
+        collector = RowCollector(_resolve(available, self.chosen, self.name, hint), unit, self.empty_rows)
+        self.columns = collector.resolved
+        return collector
+
+    def _finish(self, problems: list[InputProblem], unit: str) -> None:
+        self.problems = problems + empty_text_problems(self.name, unit, self.empty_rows)
 
 
 # --- columns -------------------------------------------------------------------------------------
@@ -283,18 +329,18 @@ def _newlines(text: str) -> str:
 
 @dataclass
 class RowCollector:
-    """Builds records from rows, noting rows with empty text."""
+    """Makes records of rows, noting the rows with empty text in ``empty``."""
 
     resolved: dict[str, str]
     unit: str  # "line" or "row", for the empty-text problem
-    records: list[TableRecord] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)
 
-    def add(self, values: Mapping[str, object], line: int, number: int) -> None:
+    def record(self, values: Mapping[str, object], line: int, number: int) -> TableRecord | None:
+        """The record of a row; None (and the row noted) when its text is empty."""
         text = _newlines(_cell(values.get(self.resolved["text"]), "\n\n"))
         if not text.strip():
             self.empty.append(line)
-            return
+            return None
         meta = {}
         for role in _META_ROLES:
             if role in self.resolved:
@@ -302,64 +348,90 @@ class RowCollector:
                 if value:
                     meta[role] = value
         row_id = _cell(values.get(self.resolved["id"])).strip() if "id" in self.resolved else ""
-        self.records.append(TableRecord(row_id or str(number), line, text, meta))
+        return TableRecord(row_id or str(number), line, text, meta)
 
-    def result(self, name: str, problems: list[InputProblem]) -> TableRead:
-        if self.empty:
-            count = len(self.empty)
-            listed = ", ".join(map(str, self.empty[:_LISTED]))
-            more = f" and {count - _LISTED} more" if count > _LISTED else ""
-            plural = "" if count == 1 else "s"
-            problems = problems + [InputProblem(name, 0, (
-                f"{count} row{plural} with empty text skipped: {self.unit}{plural} {listed}{more}"))]
-        return TableRead(self.records, problems, self.resolved)
+
+def empty_text_problems(name: str, unit: str, lines: list[int]) -> list[InputProblem]:
+    """The problem line for rows skipped for their empty text (``unit``: "line" or "row"),
+    or none."""
+    if not lines:
+        return []
+    count = len(lines)
+    listed = ", ".join(map(str, lines[:_LISTED]))
+    more = f" and {count - _LISTED} more" if count > _LISTED else ""
+    plural = "" if count == 1 else "s"
+    return [InputProblem(name, 0, f"{count} row{plural} with empty text skipped: {unit}{plural} {listed}{more}")]
 
 
 # --- CSV and TSV ---------------------------------------------------------------------------------
 
 class _Lines:
-    """The physical lines of a text for :func:`csv.reader`, with a position that can be moved."""
+    """The physical lines of a text for :func:`csv.reader`, numbered from 1. The lines from
+    the first one of the row being read on are kept, so that reading can go back to it."""
 
-    def __init__(self, text: str) -> None:
-        # newline="" splits at \n, \r\n and \r and keeps them, as the csv module expects.
-        self.lines = io.StringIO(text, newline="").readlines()
-        self.position = 0
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._source = lines
+        self._kept: list[str] = []
+        self._first = 1  # the number of _kept[0]
+        self.position = 0  # the number of the last line handed out
         self.exhausted = False
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.position >= len(self.lines):
-            self.exhausted = True
-            raise StopIteration
+        index = self.position + 1 - self._first
+        if index < len(self._kept):
+            line = self._kept[index]
+        else:
+            line = next(self._source, None)
+            if line is None:
+                self.exhausted = True
+                raise StopIteration
+            self._kept.append(line)
         self.position += 1
-        return self.lines[self.position - 1]
+        return line
+
+    def line(self, number: int) -> str:
+        return self._kept[number - self._first]
+
+    def go_back(self, position: int) -> None:
+        """Read on after line ``position`` (a kept one)."""
+        self.position, self.exhausted = position, False
+
+    def forget_before(self, number: int) -> None:
+        drop = number - self._first
+        if drop > 0:
+            del self._kept[:drop]
+            self._first = number
 
 
-def _read_delimited(text: str, delimiter: str, name: str, chosen: TableColumns) -> TableRead:
-    lines = _Lines(text)
+def _delimited_rows(reader: TableReader, source: TextFile, delimiter: str,
+                    problems: list[InputProblem]) -> Iterator[TableRecord]:
     # A single field may be the whole file (a long article, an unclosed quote). The limit is
-    # process-wide: it is restored after reading.
-    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    # process-wide: it is restored once the file is read.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), source.stop - source.start + 1))
     try:
-        return _parse_delimited(lines, delimiter, name, chosen)
+        yield from _parse_delimited(reader, _Lines(source.lines()), delimiter, problems)
     finally:
         csv.field_size_limit(limit)
 
 
-def _parse_delimited(lines: _Lines, delimiter: str, name: str, chosen: TableColumns) -> TableRead:
+def _parse_delimited(reader: TableReader, lines: _Lines, delimiter: str,
+                     problems: list[InputProblem]) -> Iterator[TableRecord]:
+    name = reader.name
     comma = delimiter == ","
     word = "comma" if comma else "tab"
-    reader = csv.reader(lines, delimiter=delimiter, strict=True, skipinitialspace=comma)
-    problems: list[InputProblem] = []
+    rows = csv.reader(lines, delimiter=delimiter, strict=True, skipinitialspace=comma)
     header: list[str] | None = None
     collector: RowCollector | None = None
     number = 0
     while True:
         start = lines.position + 1
+        lines.forget_before(start)
+        record = None
         try:
-            row = next(reader)
+            row = next(rows)
         except StopIteration:
             break
         except csv.Error as error:
@@ -370,50 +442,49 @@ def _parse_delimited(lines: _Lines, delimiter: str, name: str, chosen: TableColu
             number += 1
             literal = None if comma else _literal_tsv(lines, start, header)
             if literal is not None:
-                collector.add(literal, start, number)
-                continue
-            if lines.exhausted:
+                record = collector.record(literal, start, number)
+            elif lines.exhausted:
                 unread = f"lines {start}-{end} were" if end > start else f"line {start} was"
                 problems.append(InputProblem(name, start, (
                     f'a " in this row is never closed, so {unread} not read (the rest of the file); '
                     'close the quote, or write a " inside a quoted field as ""')))
                 break
-            what = 'text after a closing "' if "expected after" in str(error) else str(error)
-            problems.append(InputProblem(name, start, (
-                f'broken quoting in this row{_span(start, end)}: {what}; row skipped '
-                '(write a " inside a quoted field as "")')))
-            continue
-        end = lines.position
-        blank = not row or (len(row) == 1 and not row[0].strip())
-        if header is None:
+            else:
+                what = 'text after a closing "' if "expected after" in str(error) else str(error)
+                problems.append(InputProblem(name, start, (
+                    f'broken quoting in this row{_span(start, end)}: {what}; row skipped '
+                    '(write a " inside a quoted field as "")')))
+        else:
+            end = lines.position
+            blank = not row or (len(row) == 1 and not row[0].strip())
             if blank:
                 continue
-            header = _trim_header(row)
-            collector = RowCollector(_resolve(header, chosen, name, _delimiter_hint(header, delimiter)),
-                                   "line")
-            continue
-        if blank:
-            continue
-        number += 1
-        if len(row) > len(header) and not any(f.strip() for f in row[len(header):]):
-            row = row[:len(header)]
-        if len(row) != len(header):
-            literal = None if comma else _literal_tsv(lines, start, header)
-            if literal is not None:
-                collector.add(literal, start, number)
+            if header is None:
+                header = _trim_header(row)
+                collector = reader._collector(header, "line", _delimiter_hint(header, delimiter))
                 continue
-            fix = (f"quote fields that contain a {word}" if len(row) > len(header)
-                   else f"a missing {word}, or a line break outside quotes?")
-            problems.append(InputProblem(name, start, (
-                f"row{_span(start, end)} has {len(row)} fields but the header has {len(header)}; "
-                f"row skipped ({fix})")))
-            continue
-        collector.add(dict(zip(header, row)), start, number)
+            number += 1
+            if len(row) > len(header) and not any(f.strip() for f in row[len(header):]):
+                row = row[:len(header)]
+            if len(row) == len(header):
+                record = collector.record(dict(zip(header, row)), start, number)
+            else:
+                literal = None if comma else _literal_tsv(lines, start, header)
+                if literal is not None:
+                    record = collector.record(literal, start, number)
+                else:
+                    fix = (f"quote fields that contain a {word}" if len(row) > len(header)
+                           else f"a missing {word}, or a line break outside quotes?")
+                    problems.append(InputProblem(name, start, (
+                        f"row{_span(start, end)} has {len(row)} fields but the header has "
+                        f"{len(header)}; row skipped ({fix})")))
+        if record is not None:
+            yield record
     if header is None:
         raise CorpusError(f"{name}: empty file; nothing to read")
     if number == 0:
         raise CorpusError(f"{name}: a header row but no rows under it; add rows or leave the file out")
-    return collector.result(name, problems)
+    reader._finish(problems, "line")
 
 
 def _trim_header(row: list[str]) -> list[str]:
@@ -428,13 +499,13 @@ def _literal_tsv(lines: _Lines, start: int, header: list[str]) -> dict[str, str]
 
     Reading then goes on after that line.
     """
-    line = lines.lines[start - 1]
+    line = lines.line(start)
     values = line.rstrip("\r\n").split("\t")
     if len(values) > len(header) and not any(v.strip() for v in values[len(header):]):
         values = values[:len(header)]
     if '"' not in line or len(values) != len(header):
         return None
-    lines.position, lines.exhausted = start, False
+    lines.go_back(start)
     return dict(zip(header, values))
 
 
@@ -462,50 +533,82 @@ _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a num
                bool: "true or false", type(None): "null"}
 
 
-def _read_jsonl(text: str, name: str, chosen: TableColumns) -> TableRead:
-    if _is_json_array(text):
+def _jsonl_rows(reader: TableReader, source: TextFile,
+                problems: list[InputProblem]) -> Iterator[TableRecord]:
+    name = reader.name
+    if _is_json_array(source):
         raise CorpusError(f"{name}: one JSON array, not JSON Lines; write one object per line "
                           "(jq -c '.[]' does it)")
-    problems: list[InputProblem] = []
-    rows: list[tuple[int, int, dict]] = []
-    keys: dict[str, None] = {}  # every key, in the order first seen
-    number = 0
-    first_failure = ""  # why the first bad line is bad, for a file with no object at all
-    # JSON strings cannot hold a raw line feed, but may hold U+2028: split at \n only.
-    for line_no, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            value, halves = _loads(line)
-        except json.JSONDecodeError as error:
-            failure = f"not valid JSON ({error.msg} at column {error.colno})"
-        except (ValueError, RecursionError) as error:  # a huge number, very deep nesting
-            failure = f"not valid JSON ({error})"
-        else:
-            if halves:
-                problems.append(InputProblem(name, line_no, (
-                    f"{halves} \\uD800-\\uDFFF escape{' without its' if halves == 1 else 's without their'} "
-                    "other half (a lone UTF-16 surrogate, no character); read as U+FFFD"), skipped=False))
-            if isinstance(value, dict):
-                rows.append((line_no, number, value))
-                keys.update(dict.fromkeys(value))
-                continue
-            failure = f"{_JSON_KINDS.get(type(value), 'a value')}, not a JSON object"
-        first_failure = first_failure or f"line {line_no}: {failure}"
-        fix = " (write one {...} object per line)" if failure.endswith("object") else ""
-        problems.append(InputProblem(name, line_no, f"{failure}; line skipped{fix}"))
-    if not rows:
+    keys, first_failure = _jsonl_keys(source)
+    if keys is None:
         raise CorpusError(f"{name}: no line holds a JSON object ({first_failure}); "
                           "write one JSON object per line")
-    collector = RowCollector(_resolve(list(keys), chosen, name), "line")
-    for line_no, row_number, value in rows:
+    collector = reader._collector(keys, "line")
+    too_deep: list[InputProblem] = []  # (reported after the lines that hold no object)
+    for line_no, number, value in _jsonl_objects(source, name, problems):
         try:
-            collector.add(value, line_no, row_number)
+            record = collector.record(value, line_no, number)
         except RecursionError:  # lists in lists hundreds deep: nothing to read as text
-            problems.append(InputProblem(name, line_no, "a value nested too deeply to read as "
+            too_deep.append(InputProblem(name, line_no, "a value nested too deeply to read as "
                                          "text; line skipped (flatten the lists)"))
-    return collector.result(name, problems)
+            continue
+        if record is not None:
+            yield record
+    reader._finish(problems + too_deep, "line")
+
+
+def _jsonl_lines(source: TextFile) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of the lines that are not blank."""
+    # JSON strings cannot hold a raw line feed, but may hold U+2028: split at \n only.
+    for line_no, line in enumerate(source.split("\n"), 1):
+        if line.strip():
+            yield line_no, line
+
+
+def _jsonl_keys(source: TextFile) -> tuple[list[str] | None, str]:
+    """Every key of the file's objects, in the order first seen (None when no line holds
+    one), and why the first line that holds none does not."""
+    keys: dict[str, None] = {}
+    found, first_failure = False, ""
+    for line_no, line in _jsonl_lines(source):
+        value, _, failure = _json_object(line)
+        if value is not None:
+            found = True
+            keys.update(dict.fromkeys(value))
+        elif not first_failure:
+            first_failure = f"line {line_no}: {failure}"
+    return (list(keys) if found else None), first_failure
+
+
+def _jsonl_objects(source: TextFile, name: str, problems: list[InputProblem]
+                   ) -> Iterator[tuple[int, int, dict]]:
+    """``(line, row number, object)`` of each line that holds an object; why the others
+    hold none, and lone surrogates, go to ``problems``."""
+    for number, (line_no, line) in enumerate(_jsonl_lines(source), 1):
+        value, halves, failure = _json_object(line)
+        if halves:
+            problems.append(InputProblem(name, line_no, (
+                f"{halves} \\uD800-\\uDFFF escape{' without its' if halves == 1 else 's without their'} "
+                "other half (a lone UTF-16 surrogate, no character); read as U+FFFD"), skipped=False))
+        if value is not None:
+            yield line_no, number, value
+        else:
+            fix = " (write one {...} object per line)" if failure.endswith("object") else ""
+            problems.append(InputProblem(name, line_no, f"{failure}; line skipped{fix}"))
+
+
+def _json_object(line: str) -> tuple[dict | None, int, str]:
+    """``(object, halves, failure)``: the object a line holds, with the lone surrogates
+    replaced in it (see :func:`_loads`); else None and why not."""
+    try:
+        value, halves = _loads(line)
+    except json.JSONDecodeError as error:
+        return None, 0, f"not valid JSON ({error.msg} at column {error.colno})"
+    except (ValueError, RecursionError) as error:  # a huge number, very deep nesting
+        return None, 0, f"not valid JSON ({error})"
+    if isinstance(value, dict):
+        return value, halves, ""
+    return None, halves, f"{_JSON_KINDS.get(type(value), 'a value')}, not a JSON object"
 
 
 _HALF_CHARACTER = re.compile(r"\\u[dD][89a-fA-F]")  # an escape of a UTF-16 surrogate
@@ -524,43 +627,46 @@ def _loads(line: str) -> tuple[object, int]:
     return json.loads(whole), sum(a != b for a, b in zip(written, whole))
 
 
-def _is_json_array(text: str) -> bool:
-    """Whether ``text`` is a JSON array (an export of ``json.dump(list)``), pretty-printed or not."""
-    stripped = text.lstrip()
-    if not stripped.startswith("["):
+def _is_json_array(source: TextFile) -> bool:
+    """Whether the text is a JSON array (an export of ``json.dump(list)``), pretty-printed or not."""
+    lines = (line for line in source.split("\n") if line.strip())
+    first = next(lines, "").strip()
+    if not first.startswith("["):
         return False
-    if stripped.split("\n", 1)[0].strip() == "[":
+    if first == "[":
         return True
     try:
-        return isinstance(json.loads(text), list)
+        value = json.loads(first)
     except (ValueError, RecursionError):
-        return False
+        # An array over several lines, or a bad first line: only the whole text tells.
+        # (Such a file is rare; it is read whole.)
+        try:
+            return isinstance(json.loads(source.read()), list)
+        except (ValueError, RecursionError):
+            return False
+    # Anything on the lines after a whole value makes the text no JSON at all.
+    return isinstance(value, list) and next(lines, None) is None
 
 
 # --- Parquet -------------------------------------------------------------------------------------
 
-def _read_parquet(path: Path, name: str, chosen: TableColumns) -> TableRead:
-    read = parquet_rows(path, name, chosen).result(name, [])
-    return TableRead(read.records, read.problems, read.columns, "")
+# Rows of a Parquet file converted to records at a time (articles are a few kB each).
+_PARQUET_BATCH_ROWS = 256
 
 
-def parquet_rows(path: Path, name: str, chosen: TableColumns, row_groups: range | None = None,
-                 first_row: int = 0) -> "RowCollector":
-    """The rows of a Parquet file (or of its ``row_groups``, whose first row is number
-    ``first_row``), collected as :func:`read_table` collects them.
-
-    Raises :class:`CorpusError` for a file that cannot be read, or a whole file with no rows.
-    """
+def _parquet_rows(reader: TableReader) -> Iterator[TableRecord]:
     # Imported here: pyarrow.parquet is slow to import and only Parquet inputs need it.
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    name = reader.name
 
     def unreadable(error: Exception) -> CorpusError:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
         return CorpusError(f"{name}: not a readable Parquet file ({reason}); re-export it")
 
     try:
-        handle = path.open("rb")
+        handle = reader.path.open("rb")
     except OSError as error:
         raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
                           "its permissions") from error
@@ -570,18 +676,27 @@ def parquet_rows(path: Path, name: str, chosen: TableColumns, row_groups: range 
             available = list(parquet.schema_arrow.names)
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
-        resolved = _resolve(available, chosen, name)
-        wanted = list(dict.fromkeys(resolved.values()))
-        try:
-            table = (parquet.read(columns=wanted) if row_groups is None
-                     else parquet.read_row_groups(row_groups, columns=wanted))
+        collector = reader._collector(available, "row")
+        if reader.row_groups is None and parquet.metadata.num_rows == 0:
+            raise CorpusError(f"{name}: a Parquet file with no rows; nothing to read")
+        wanted = list(dict.fromkeys(collector.resolved.values()))
+
+        def batches():
+            return parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=wanted,
+                                        row_groups=reader.row_groups, use_threads=False)
+
+        try:  # every page is read once first: a damaged file is left out whole, not in part
+            for _ in batches():
+                pass
+            number = reader.first_row
+            for batch in batches():
+                values = {column: batch.column(column).to_pylist() for column in wanted}
+                for index in range(batch.num_rows):
+                    number += 1
+                    record = collector.record({column: cells[index] for column, cells in values.items()},
+                                              number, number)
+                    if record is not None:
+                        yield record
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
-    if row_groups is None and table.num_rows == 0:
-        raise CorpusError(f"{name}: a Parquet file with no rows; nothing to read")
-    values = {column: table.column(column).to_pylist() for column in resolved.values()}
-    collector = RowCollector(resolved, "row")
-    for index in range(table.num_rows):
-        number = first_row + index + 1
-        collector.add({column: cells[index] for column, cells in values.items()}, number, number)
-    return collector
+    reader._finish([], "row")

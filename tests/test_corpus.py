@@ -1,9 +1,13 @@
 """Reading files into documents, articles and sections, with metadata and masking."""
 
+import tracemalloc
+from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from geo import decode, tables
 from geo.corpus import ReadOptions, read_corpus, read_document, sample_corpus_path
 from geo.tables import TableColumns
 from geo.exc import CorpusError
@@ -203,3 +207,29 @@ def test_json_ld_with_half_a_character_or_nested_too_deeply(tmp_path):
                     encoding="utf-8")
     (article,) = read_document(page, "page.html").articles
     assert (article.title, article.author) == ("Clashes \ufffdnear Vorukh", "Jane Roe \ufffd")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
+def test_a_table_is_read_a_piece_at_a_time(tmp_path, monkeypatch, suffix):
+    # Pieces of 64 kB and batches of 16 rows here (a megabyte and 256 rows otherwise), so that
+    # a table of 1.7 MB of text is far larger than what reading it may hold.
+    monkeypatch.setattr(decode, "_CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(tables, "_PARQUET_BATCH_ROWS", 16)
+    story = "Shelling was reported near Vorukh, in the Sughd region of Tajikistan, on Tuesday. " * 30
+    rows = pd.DataFrame({"title": [f"Report {i}" for i in range(700)], "date": "2024-03-31",
+                         "text": [f"{i}. {story}" for i in range(700)]})
+    path = tmp_path / f"news{suffix}"
+    if suffix == ".parquet":
+        rows.to_parquet(path, row_group_size=250)
+    elif suffix == ".jsonl":
+        rows.to_json(path, orient="records", lines=True)
+    else:
+        rows.to_csv(path, sep="\t" if suffix == ".tsv" else ",", index=False)
+    tracemalloc.start()
+    try:
+        dates = Counter(document.articles[0].date for document in read_corpus([path]))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert dates == {"2024-03-31": 700}
+    assert peak < 1_000_000, f"{peak:,} bytes at the peak"

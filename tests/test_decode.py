@@ -1,13 +1,17 @@
 """Decoding text files: encodings detected, truncation noted, binary and unknown bytes refused."""
 
 import codecs
+import io
 import random
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.decode import SAMPLE_SIZE, Decoded, decode_bytes
+from geo import decode
+from geo.decode import SAMPLE_SIZE, Decoded, decode_bytes, open_text
 from geo.exc import CorpusError
 
 RUSSIAN = ("Переговоры о границе между Таджикистаном и Киргизией прошли в Душанбе. "
@@ -204,3 +208,102 @@ def test_any_bytes_decode_or_raise_corpus_error(raw):
     else:
         assert decode_bytes(raw, "b.txt") == first
         assert first.text.strip()
+
+
+# --- a file read in pieces ------------------------------------------------------------------------
+
+def _decoded_or_error(read):
+    try:
+        return read()
+    except CorpusError as error:
+        return str(error)
+
+
+_LONG_MIXED = ("Talks in Dushanbe.\r\nВстреча в Бишкеке\rи в Оше \u2014 итоги.\n\n" * 1200
+               + "Vorukh \x01\x02 end")  # longer than the sample, with a few control characters
+
+
+_SHORT_FILES = [
+    RUSSIAN.encode("utf-8"), RUSSIAN.encode("utf-8-sig"), codecs.BOM_UTF16_LE + RUSSIAN.encode("utf-16-le"),
+    codecs.BOM_UTF32_BE + UKRAINIAN.encode("utf-32-be"), ENGLISH.encode("utf-16-be"),
+    UKRAINIAN.encode("koi8-u"), "Переговоры в Душанбе".encode("utf-8")[:-1],
+    codecs.BOM_UTF16_LE + "Bishkek".encode("utf-16-le")[:-1], "a\r\nb\rc\n\r\nd\r".encode("utf-16-le"),
+    b" \r\n\t  \n", codecs.BOM_UTF8, b"\xef\xbb\xbf \xef\xbb\xbf", b" \xef\xbb\xbf\xef\xbb\xbf \n", b"",
+    b"%PDF-1.7\n", b"PAR1\x15\x04PAR1", b"GMAP" + bytes(range(256)) * 8, b"ab\x01\x02\x03\x04cd",
+    "Café Zürich".encode("cp1252"), codecs.BOM_UTF8 + b"ok \xff\xfe",
+]
+# Longer than the sample detection looks at (read in pieces of a few kB: the short files
+# above are read a byte at a time too).
+_LONG_FILES = [_LONG_MIXED.encode("utf-8"), _LONG_MIXED.encode("utf-16-le"),
+               (RUSSIAN + "\n").encode("cp1251") * 500, (ENGLISH * 900).encode() + b"\xff",
+               # Control characters where the sample looks, and where it does not.
+               ("\x01" * 3000 + ENGLISH * 1000).encode(), (ENGLISH * 500 + "\x01" * 1500 + ENGLISH * 500).encode()]
+
+
+@pytest.mark.parametrize("raw, piece_bytes", [
+    (raw, piece) for raw in _SHORT_FILES for piece in (1, 2, 3, 7, 1024 * 1024)] + [
+    (raw, piece) for raw in _LONG_FILES for piece in (4093, 65537, 1024 * 1024)],
+    ids=lambda value: f"{len(value)} bytes: {value[:12]!r}" if isinstance(value, bytes) else str(value))
+def test_a_file_read_in_pieces_is_what_decoding_it_whole_gives(tmp_path, monkeypatch, raw, piece_bytes):
+    monkeypatch.setattr(decode, "_CHUNK_BYTES", piece_bytes)
+    path = tmp_path / "a.txt"
+    path.write_bytes(raw)
+    whole = _decoded_or_error(lambda: decode_bytes(raw, "a.txt"))
+    opened = _decoded_or_error(lambda: open_text(path, "a.txt"))
+    if isinstance(whole, str):
+        assert opened == whole
+        return
+    assert (opened.read(), opened.encoding, opened.note) == (whole.text, whole.encoding, whole.note)
+    assert list(opened.lines()) == io.StringIO(whole.text, newline="").readlines()
+    assert list(opened.split("\n")) == whole.text.split("\n")
+
+
+@settings(database=None, derandomize=True, max_examples=300)
+@given(st.binary(max_size=300), st.integers(1, 9))
+def test_any_bytes_read_in_pieces_decode_as_they_do_whole(raw, piece_bytes):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "b.txt"
+        path.write_bytes(raw)
+        decode._CHUNK_BYTES, default = piece_bytes, decode._CHUNK_BYTES
+        try:
+            opened = _decoded_or_error(lambda: open_text(path, "b.txt"))
+            text = opened if isinstance(opened, str) else (opened.read(), opened.encoding, opened.note)
+        finally:
+            decode._CHUNK_BYTES = default
+    whole = _decoded_or_error(lambda: decode_bytes(raw, "b.txt"))
+    assert text == (whole if isinstance(whole, str) else (whole.text, whole.encoding, whole.note))
+
+
+def test_a_file_that_cannot_be_opened(tmp_path):
+    with pytest.raises(CorpusError) as error:
+        open_text(tmp_path / "gone.txt", "gone.txt")
+    assert str(error.value) == ("gone.txt: cannot be read (No such file or directory); check the path "
+                                "and its permissions")
+
+
+def test_a_file_cut_short_while_read_is_one_error_line(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ENGLISH * 100, encoding="utf-8")
+    opened = open_text(path, "a.txt")
+    path.write_text(ENGLISH, encoding="utf-8")
+    with pytest.raises(CorpusError) as error:
+        opened.read()
+    assert str(error.value) == ("a.txt: reading stopped partway (the file is shorter than when it was "
+                                "opened); check the file and run again")
+
+
+def test_a_long_file_is_checked_for_control_characters_where_the_sample_looks(tmp_path):
+    # The sample is 16 evenly spaced pieces of 4096 characters: the first starts the text,
+    # the second starts at 20,260 in a text of 318,000.
+    caught = "\x01" * 3000 + ENGLISH * 4000
+    unseen = ENGLISH * 70 + "\x01" * 10000 + ENGLISH * 3870
+    with pytest.raises(CorpusError) as error:
+        decode_bytes(caught.encode("utf-8"), "long.txt")
+    assert str(error.value) == ("long.txt: binary data, not text (5% control characters, e.g. 0x01); "
+                                "save the articles as UTF-8 text")
+    (tmp_path / "long.txt").write_text(caught, encoding="utf-8")
+    with pytest.raises(CorpusError):
+        open_text(tmp_path / "long.txt", "long.txt")
+    assert decode_bytes(unseen.encode("utf-8"), "long.txt") == Decoded(unseen, "utf-8")
+    (tmp_path / "long.txt").write_text(unseen, encoding="utf-8")
+    assert open_text(tmp_path / "long.txt", "long.txt").read() == unseen

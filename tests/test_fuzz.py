@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from gazetteer import Gazetteer, Geoparser, _schema
 from gazetteer.exc import GazetteerError
 from gazetteer.user_places import read_user_places
+from geo import decode
 from geo.corpus import ReadOptions, read_corpus, read_document, sample_corpus_path
 from geo.document import Document
 from geo.exc import CorpusError, ThemeError
@@ -403,6 +404,30 @@ def test_almost_valid_csv_and_tsv(workdir, suffix, data):
 def test_almost_valid_json_lines(workdir, suffix, data):
     raw = data.draw(encoded(jsonl_text()))
     _check_table(write(workdir, suffix, raw), data.draw(_chosen))
+
+
+def _read_or_error(path: Path, columns: TableColumns):
+    try:
+        read = read_table(path, columns, name="t")
+    except CorpusError as error:
+        return str(error)
+    return read.records, read.problems, read.columns, read.encoding
+
+
+@fuzz(300)
+@given(suffix=st.sampled_from([".csv", ".tsv", ".jsonl"]), data=st.data(), piece_bytes=st.integers(1, 9))
+def test_a_table_read_in_pieces_is_read_as_a_whole(workdir, suffix, data, piece_bytes):
+    # Tables are decoded a megabyte at a time: lines, quoted fields, \r\n pairs and
+    # characters cut at piece boundaries must read as they do in one piece.
+    text = data.draw(jsonl_text() if suffix == ".jsonl" else delimited_text("\t" if suffix == ".tsv" else ","))
+    path = write(workdir, suffix, data.draw(encoded(st.just(text))))
+    columns = data.draw(_chosen)
+    whole = _read_or_error(path, columns)
+    default, decode._CHUNK_BYTES = decode._CHUNK_BYTES, piece_bytes
+    try:
+        assert _read_or_error(path, columns) == whole
+    finally:
+        decode._CHUNK_BYTES = default
 
 
 # --- Parquet -------------------------------------------------------------------------------------
