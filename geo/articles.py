@@ -70,9 +70,10 @@ class _Unit:
     @property
     def headline_like(self) -> bool:
         """Short, no sentence end: a headline, a section heading or a teaser."""
+        if not self.single or len(self.text) > _MAX_HEADLINE_CHARS:
+            return False  # (tested first: paragraphs are long, and finding their words is not cheap)
         words = _WORD.findall(self.text)
-        return (self.single and 0 < len(words) <= _MAX_HEADLINE_WORDS
-                and len(self.text) <= _MAX_HEADLINE_CHARS and not self.bulleted
+        return (0 < len(words) <= _MAX_HEADLINE_WORDS and not self.bulleted
                 and not self.text.rstrip().endswith((".", ",", ";", ":")))
 
     @property
