@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import codecs
 import io
-import mmap
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -236,16 +236,43 @@ def open_text(path: Path, name: str) -> TextFile:
         raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
                           "its permissions") from error
     with handle:
-        try:  # (mapped, the file is paged in as detection looks at it, never held whole)
-            raw = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # an empty file, or one that cannot be mapped
-            raw = handle.read()
         try:
-            layout = _layout(raw, name)
-        finally:
-            if isinstance(raw, mmap.mmap):
-                raw.close()
+            layout = _layout(_FileBytes(handle), name)
+        except OSError as error:
+            raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the file") from error
     return TextFile(path, name, layout.encoding, layout.note, layout.start, layout.stop)
+
+
+class _FileBytes:
+    """The bytes of an open file as detection reads them: ``len``, slices, single bytes and
+    ``find``, as of a ``bytes`` object, each read from the file when asked.
+
+    Never the whole file at once; a memory map would do as much, but every page read through
+    it would count in the process's memory until it is closed.
+    """
+
+    def __init__(self, handle) -> None:
+        self._handle = handle
+        self._size = os.fstat(handle.fileno()).st_size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index: int | slice):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._size)
+            self._handle.seek(start)
+            return self._handle.read(max(0, stop - start))[::step]
+        self._handle.seek(range(self._size)[index])
+        return self._handle.read(1)[0]
+
+    def find(self, sub: bytes) -> int:
+        """The offset of the first ``sub``, or -1."""
+        for offset in range(0, self._size, _CHUNK_BYTES):
+            found = self[offset:offset + _CHUNK_BYTES + len(sub) - 1].find(sub)
+            if found >= 0:
+                return offset + found
+        return -1
 
 
 @dataclass(frozen=True)
@@ -267,8 +294,8 @@ def _codec(encoding: str) -> str:
 
 
 def _layout(raw, name: str) -> _Layout:
-    """Detect how ``raw`` (bytes, or a memory map of the file) is text, looking at it a
-    piece at a time."""
+    """Detect how ``raw`` (bytes, or :class:`_FileBytes`) is text, looking at it a piece at a
+    time."""
     if not len(raw):
         raise CorpusError(f"{name}: empty file; nothing to read")
     _reject_known_binary(raw[:32], raw[-4:], name)
@@ -526,7 +553,7 @@ def _binary(name: str, why: str) -> CorpusError:
 def _sample(data, align: int):
     """``data`` when small, else evenly spaced pieces of it (offsets multiples of ``align``)."""
     if len(data) <= SAMPLE_SIZE:
-        return data[:]  # (as bytes, when data is a memory map)
+        return data[:]  # (as bytes, when data is a file's)
     return data[:0].join(data[start:stop] for start, stop in _sample_ranges(len(data), align))
 
 
