@@ -8,11 +8,12 @@ country or the state, or whether "Ararat" is a person, is the resolver's job.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 
-from .mention import Span
+from .mention import Span, span_of
 from .name_index import NameIndex
 from .normalize import fold_code_points
 from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
@@ -104,6 +105,17 @@ def is_headline(line: str) -> bool:
     return capitalised >= 0.8 * len(words)
 
 
+@functools.lru_cache(maxsize=4096)  # (the same few endings, "  ", ". ", "in ", over and over)
+def _ends_sentence(before: str) -> bool:
+    """Do the three characters ``before`` a word end a sentence?"""
+    return bool(_SENTENCE_END.search(before))
+
+
+def _blank_line_between(text: str, end: int, start: int) -> bool:
+    """A name never spans a blank line (nor a masked metadata line): "Khatlon\n\nProvince"."""
+    return text.count("\n", end, start) >= 2
+
+
 class GazetteerMatcher:
     """Dictionary search of a :class:`~gazetteer.name_index.NameIndex` over text.
 
@@ -141,33 +153,27 @@ class GazetteerMatcher:
         # ("surrogatepass": a lone surrogate from a damaged file is just another character.)
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         folded = fold_code_points(codes)
-        space = folded == 32
-        # Runs of spaces count as one, so "St. Petersburg" and "Khatlon\r\nProvince" match.
-        keep = ~(space & np.concatenate(([True], space[:-1])))
-        original = np.flatnonzero(keep)
-        compact_codes = folded[keep]
-        compact = compact_codes.tobytes().decode("utf-32-le", "surrogatepass")
-        letter = compact_codes != 32
-        starts = np.flatnonzero(letter & np.concatenate(([True], ~letter[:-1])))
-        ends = (np.flatnonzero(letter & np.concatenate((~letter[1:], [True]))) + 1).tolist()
-        active = np.flatnonzero(_is_upper(codes[original[starts]])).tolist()
-        # A name never spans a blank line (nor a masked metadata line): "Khatlon\n\nProvince".
-        newlines = np.cumsum(codes == 10)
-        last_chars = original[np.asarray(ends[:-1], dtype=np.int64) - 1]
-        apart = ((newlines[original[starts[1:]]] - newlines[last_chars]) >= 2).tolist()
-        starts = starts.tolist()
+        # Folding leaves letters and digits, and spaces for everything else: the words are the
+        # runs of non-spaces, and a gram is its words one-spaced, so "St. Petersburg" and
+        # "Khatlon\r\nProvince" match.
+        words = folded.tobytes().decode("utf-32-le", "surrogatepass").split()
+        letter = np.zeros(len(folded) + 2, dtype=bool)
+        letter[1:-1] = folded != 32
+        edges = np.flatnonzero(letter[1:] != letter[:-1])  # where each word starts, then ends
+        active = np.flatnonzero(_is_upper(codes[edges[::2]])).tolist()
+        starts, ends = edges[::2].tolist(), edges[1::2].tolist()
         length = 1
         while active and length <= _MAX_WORDS:
             if length == 1:
-                active = [i for i in active if i < len(starts)]
+                grams = [words[i] for i in active]
             else:  # (the word just added must not lie beyond a blank line)
-                active = [i for i in active if i + length <= len(starts) and not apart[i + length - 2]]
-            grams = [compact[starts[i]:ends[i + length - 1]] for i in active]
+                active = [i for i in active if i + length <= len(words)
+                          and not _blank_line_between(text, ends[i + length - 2], starts[i + length - 1])]
+                grams = [" ".join(words[i:i + length]) for i in active]
             answers = self._look_up(grams)
             for i, gram, (number, _) in zip(active, grams, answers):
                 if number >= 0:
-                    first, last = starts[i], ends[i + length - 1] - 1
-                    yield int(original[first]), int(original[last]) + 1, gram, number
+                    yield starts[i], ends[i + length - 1], gram, number
             active = [i for i, (_, more) in zip(active, answers) if more]
             length += 1
 
@@ -200,10 +206,6 @@ class GazetteerMatcher:
         line_start = text.rfind("\n", 0, start) + 1
         if line_start not in headlines:
             headlines[line_start] = is_headline(line_around(text, start, end)[1])
-        before_text = text[max(0, start - 3):start]
-        sentence_initial = start == line_start or bool(_SENTENCE_END.search(before_text))
-        return Span(
-            start=start, end=end, surface=text[start:end], key=key, key_number=number,
-            qualifier=qualifier,
-            in_headline=headlines[line_start], sentence_initial=sentence_initial,
-        )
+        sentence_initial = start == line_start or _ends_sentence(text[max(0, start - 3):start])
+        return span_of(start, end, text[start:end], key, number, qualifier, headlines[line_start],
+                       sentence_initial)

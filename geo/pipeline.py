@@ -11,6 +11,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from gazetteer import Gazetteer, Geoparser, Mention, read_user_places
+from gazetteer.mention import mention_of
 from gazetteer.unknown import unknown_place_names
 
 from .document import Article, Document
@@ -107,8 +108,8 @@ def _shift(mentions: list[Mention], offset: int) -> list[Mention]:
     if not offset:
         return mentions  # (an article that opens its document: mentions are immutable)
     # (Built directly: dataclasses.replace costs several times more, for every mention.)
-    return [Mention(m.start + offset, m.end + offset, m.surface, m.place, m.confidence, m.reason,
-                    m.mention_kind) for m in mentions]
+    return [mention_of(m.start + offset, m.end + offset, m.surface, m.place, m.confidence, m.reason,
+                       m.mention_kind) for m in mentions]
 
 
 @dataclass

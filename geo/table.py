@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 
 import pandas as pd
@@ -42,7 +43,10 @@ MENTION_COLUMNS = {
     "snippet": ("string", "the sentence of the document where the place is mentioned"),
 }
 
+_ROW_VALUES = operator.itemgetter(*MENTION_COLUMNS)  # a row's values, in column order
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“«]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=\S)")
+# Where a sentence break can start: right after a full stop, "!" or "?", or at a newline.
+_BREAK_MARK = re.compile(r"[.!?\n]")
 _SNIPPET_MAX = 400
 _HEADING_MARK = re.compile(r"[ \t]*#{1,6}[ \t]+")
 
@@ -56,9 +60,8 @@ class SentenceFinder:
     def __init__(self, text: str, lower: int = 0, upper: int | None = None):
         self.text, self.lower = text, lower
         self.upper = len(text) if upper is None else upper
-        breaks = list(_SENTENCE_BREAK.finditer(text, lower, self.upper))
-        self._starts = [b.start() for b in breaks]
-        self._ends = [b.end() for b in breaks]
+        self._starts, self._ends = _sentence_breaks(text, lower, self.upper)
+        self._snippets: dict[tuple[int, int], str] = {}  # (a sentence often names several places)
 
     def snippet(self, start: int, end: int) -> str:
         """The sentence holding ``text[start:end]``, at most ``_SNIPPET_MAX`` characters, one-spaced."""
@@ -71,7 +74,31 @@ class SentenceFinder:
         heading = _HEADING_MARK.match(self.text, sentence_start, start)  # "# " of a Markdown headline
         if heading:
             sentence_start = heading.end()
-        return " ".join(self.text[sentence_start:sentence_end].split())
+        snippet = self._snippets.get((sentence_start, sentence_end))
+        if snippet is None:
+            snippet = self._snippets[sentence_start, sentence_end] = " ".join(
+                self.text[sentence_start:sentence_end].split())
+        return snippet
+
+
+def _sentence_breaks(text: str, lower: int, upper: int) -> tuple[list[int], list[int]]:
+    """``(starts, ends)`` of the matches of ``_SENTENCE_BREAK.finditer(text, lower, upper)``.
+
+    The pattern is tried only where a match can start (just after ".", "!" or "?", or at a
+    newline) instead of at every character: the same matches, in a fraction of the time.
+    """
+    starts, ends = [], []
+    last_end = lower
+    for mark in _BREAK_MARK.finditer(text, max(0, lower - 1), upper):
+        at = mark.start() if mark.group() == "\n" else mark.start() + 1
+        if at < last_end:
+            continue  # (inside the break just found, or before ``lower``)
+        found = _SENTENCE_BREAK.match(text, at, upper)
+        if found:
+            starts.append(at)
+            last_end = found.end()
+            ends.append(last_end)
+    return starts, ends
 
 
 def snippet_around(text: str, start: int, end: int, lower: int = 0, upper: int | None = None) -> str:
@@ -108,8 +135,14 @@ def mention_rows(document: Document, article: Article, section: Section, mention
 
 def mentions_frame(rows) -> pd.DataFrame:
     """A DataFrame with exactly :data:`MENTION_COLUMNS`, typed, in document order."""
-    frame = pd.DataFrame(list(rows), columns=list(MENTION_COLUMNS))
-    frame = frame.astype({column: dtype for column, (dtype, _) in MENTION_COLUMNS.items()})
+    rows = list(rows)
+    try:  # (typed column by column: much faster than a frame of dicts, then typed)
+        columns = list(zip(*map(_ROW_VALUES, rows))) or [()] * len(MENTION_COLUMNS)
+        frame = pd.DataFrame({column: pd.array(list(values), dtype=dtype)
+                              for (column, (dtype, _)), values in zip(MENTION_COLUMNS.items(), columns)})
+    except KeyError:  # a row lacking a column: that column gets NaN, as from dicts
+        frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
+        frame = frame.astype({column: dtype for column, (dtype, _) in MENTION_COLUMNS.items()})
     if frame[["lat", "lon"]].isna().any().any():
         raise ValueError("mentions table has rows without coordinates; every place must have a point")
     return frame.reset_index(drop=True)

@@ -64,6 +64,11 @@ class Theme:
     _folded_keywords: tuple[str, ...] = ()  # the keywords casefolded, for a quick test first
     # Place id -> which of the areas cover its point: a place's answer never changes.
     _covered_by: dict = field(default_factory=dict, compare=False, repr=False)
+    # Those casefolded keywords in ASCII: the only ones an ASCII text can hold (set below).
+    _ascii_keywords: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_ascii_keywords", tuple(k for k in self._folded_keywords if k.isascii()))
 
 
 @dataclass(frozen=True)
@@ -358,6 +363,7 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
     """Every theme's score for a section with ``text`` and ``mentions``, with the reason,
     whether or not it reaches the threshold (``geomap themes check`` shows near misses)."""
     folded = text.casefold()
+    ascii_text = folded.isascii()
     places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
     # A country's point inside an area says nothing: Tajikistan's lies in Gorno-Badakhshan.
     local = [m.place for m in places.values() if m.place.kind not in _WIDER_THAN_AREAS]
@@ -365,7 +371,8 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
     for theme in themes:
         score, reasons = 0.0, []
         # (A keyword absent from the text spares the regex scan: most sections have none.)
-        if theme._keyword_pattern is not None and any(map(folded.__contains__, theme._folded_keywords)):
+        keywords = theme._ascii_keywords if ascii_text else theme._folded_keywords
+        if theme._keyword_pattern is not None and any(map(folded.__contains__, keywords)):
             counts: dict[str, int] = {}
             for hit in theme._keyword_pattern.finditer(folded):
                 counts[hit.group(1)] = counts.get(hit.group(1), 0) + 1
@@ -374,14 +381,15 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
             if found:
                 score += sum(n * w for _, n, w in found)
                 reasons.append("keywords " + ", ".join(f"{k}×{n}" if n > 1 else k for k, n, _ in found))
-        anchors = sorted(name for name, ids in theme.places if not ids.isdisjoint(places))
+        anchors = [name for name, ids in theme.places if not ids.isdisjoint(places)]
         if anchors:
             score += theme.place_weight * len(anchors)
-            reasons.append("places " + ", ".join(anchors))
+            reasons.append("places " + ", ".join(sorted(anchors)))
         in_area, described = set(), []
-        covered = _areas_covering(theme, local)
-        for area, (label, _) in enumerate(theme.areas):
-            inside = {p.place_id: p.name for p, areas in zip(local, covered) if areas[area]}
+        # (Most sections have no place in any of the theme's areas: those skip the areas one by one.)
+        covered = [(p, areas) for p, areas in zip(local, _areas_covering(theme, local)) if any(areas)]
+        for area, (label, _) in enumerate(theme.areas if covered else ()):
+            inside = {p.place_id: p.name for p, areas in covered if areas[area]}
             if inside:
                 in_area |= inside.keys()
                 described.append(f"{label}: {', '.join(sorted(set(inside.values())))}")
