@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def _check_theme_ids(themes: list[Theme]) -> None:
 
 def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], gazetteer: Gazetteer,
                   out_dir: Path, problems: list[InputProblem] = (),
-                  options: MapOptions = MapOptions(), digest: MentionDigest | None = None) -> list[Path]:
+                  options: MapOptions = MapOptions(), digest: MentionDigest | None = None,
+                  table_formats: Sequence[str] = tuple(TABLE_FORMATS)) -> list[Path]:
     """Write the maps, the index page, the mentions and places tables and ``errors.csv``.
 
     Parameters
@@ -95,6 +97,9 @@ def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], ga
         Self-contained maps, embedding snippets, a choropleth layer.
     digest
         ``mentions``'s :class:`geo.digest.MentionDigest`, when already made.
+    table_formats
+        The formats of the mentions and places tables, among :data:`TABLE_FORMATS`
+        (a large corpus's CSV and GeoJSON tables are large: Parquet alone is a tenth).
 
     Returns
     -------
@@ -104,7 +109,8 @@ def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], ga
         (each followed by its ``.fragment.html`` and ``.iframe.html`` with
         ``embed``), ``mentions.csv``, ``mentions.geojson``, ``mentions.parquet``,
         ``places.csv``, ``places.geojson``, ``places.parquet`` (the table of
-        :func:`geo.places.places_frame`), ``errors.csv`` and ``index.html``. The
+        :func:`geo.places.places_frame`; the formats in ``table_formats``),
+        ``errors.csv`` and ``index.html``. The
         Parquet files are GeoParquet 1.0.0. The same input gives the same bytes.
 
     Raises
@@ -117,6 +123,9 @@ def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], ga
     """
     out_dir = Path(out_dir)
     _check_theme_ids(themes)
+    unknown = sorted(set(table_formats) - set(TABLE_FORMATS))
+    if unknown:
+        raise ValueError(f"table formats {unknown} unknown; choose among {list(TABLE_FORMATS)}")
     digest = MentionDigest.of(mentions) if digest is None else digest
     written: list[Path] = []
     combined = build_map(digest, themes, gazetteer, title="geomap: all themes",
@@ -131,6 +140,8 @@ def build_outputs(mentions: pd.DataFrame | MentionStore, themes: list[Theme], ga
     tables = []
     for name, table in (("mentions", mentions), ("places", places_frame(digest))):
         for suffix, write in TABLE_FORMATS.items():
+            if suffix not in table_formats:
+                continue
             path = out_dir / f"{name}.{suffix}"
             write(table, path)
             written.append(path)

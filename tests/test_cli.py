@@ -64,6 +64,34 @@ def test_build_writes_maps_and_tables(runner, tmp_path):
     assert len(geojson["features"]) == len((out / "mentions.csv").read_text().splitlines()) - 1
 
 
+def test_build_writes_only_the_table_formats_asked_for(runner, tmp_path):
+    every = tmp_path / "every"
+    assert runner.invoke(main, ["build", "--out", str(every), "--quiet"]).exit_code == 0
+    out = tmp_path / "parquet"
+    result = runner.invoke(main, ["build", "--out", str(out), "--tables", "parquet"])
+    assert result.exit_code == 0, result.output
+    tables = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".geojson", ".parquet"))
+    assert tables == ["errors.csv", "mentions.parquet", "places.parquet"]
+    for name in ("mentions.parquet", "places.parquet", "combined.html", "errors.csv"):
+        assert (out / name).read_bytes() == (every / name).read_bytes(), name
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert ('Tables: <a href="mentions.parquet">mentions.parquet</a> · '
+            '<a href="places.parquet">places.parquet</a>') in index
+    assert "mentions.parquet" in result.output and "mentions.csv" not in result.output
+    two = runner.invoke(main, ["build", "--out", str(tmp_path / "two"), "--quiet",
+                               "--tables", "geojson", "--tables", "csv"])
+    assert two.exit_code == 0, two.output
+    assert sorted(p.name for p in (tmp_path / "two").iterdir() if p.name.startswith(("mentions", "places"))) == [
+        "mentions.csv", "mentions.geojson", "places.csv", "places.geojson"]
+
+
+def test_an_unknown_table_format_is_refused(runner, tmp_path):
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "out"), "--tables", "xlsx"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--tables': 'xlsx' is not one of 'csv', 'geojson', 'parquet'." in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_build_twice_gives_identical_bytes(runner, tmp_path):
     for name in ("a", "b"):
         assert runner.invoke(main, ["build", "--out", str(tmp_path / name), "--quiet"]).exit_code == 0
