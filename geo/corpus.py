@@ -11,7 +11,7 @@ with ``strict`` the first problem raises instead.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +27,7 @@ from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
            "read_corpus", "read_document", "sample_corpus_path", "corpus_files", "check_size",
-           "document_problems", "documents_of", "problem_text", "row_document"]
+           "document_problems", "documents_of", "problem_text", "row_document", "row_documents"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Text pages larger than this are reported, not read: no article is this long.
@@ -148,15 +148,22 @@ def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions,
     check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
     table = TableReader(path, options.columns, name=name)
     bare, undated = [], []
-    for record in table:
-        document = row_document(doc_id, str(path), record)
+    yield from row_documents(table, doc_id, str(path), bare, undated)
+    problems += table.problems + document_problems(name, bare, undated, path.suffix.lower() == ".parquet")
+
+
+def row_documents(records: Iterable[TableRecord], doc_id: str, path: str, bare: list[int],
+                  undated: list[int]) -> Iterator[Document]:
+    """The documents of table rows (see :func:`row_document`), as they are read; the lines of
+    rows without article text (left out) go to ``bare``, of dates not understood to ``undated``."""
+    for record in records:
+        document = row_document(doc_id, path, record)
         if record.meta.get("date") and not parse_date(record.meta["date"]):
             undated.append(record.line)
         if document.articles:
             yield document
         else:
             bare.append(record.line)
-    problems += table.problems + document_problems(name, bare, undated, path.suffix.lower() == ".parquet")
 
 
 def document_problems(name: str, bare: list[int], undated: list[int], parquet: bool) -> list[InputProblem]:

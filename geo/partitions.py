@@ -33,8 +33,7 @@ from pathlib import Path
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
 from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_size, corpus_files, document_problems, documents_of,
-                     problem_text, row_document, sample_corpus_path)
-from .dates import parse_date
+                     problem_text, row_documents, sample_corpus_path)
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
@@ -255,14 +254,7 @@ def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Ite
         check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
         table = TableReader(Path(piece.file), options.columns, piece.name,
                             row_groups=range(*piece.row_groups), first_row=piece.first_row)
-        for record in table:
-            document = row_document(piece.doc_id, path, record)
-            if record.meta.get("date") and not parse_date(record.meta["date"]):
-                read.undated_rows.append(record.line)
-            if document.articles:
-                yield document
-            else:
-                read.bare_rows.append(record.line)
+        yield from row_documents(table, piece.doc_id, path, read.bare_rows, read.undated_rows)
     except CorpusError as error:
         read.error = InputProblem(piece.name, 0, problem_text(error, piece.name))
         return
