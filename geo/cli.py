@@ -18,7 +18,7 @@ from gazetteer.online import DEFAULT_NOMINATIM_URL, OnlineGeocoder
 from ._version import __version__
 from .build import TABLE_FORMATS, MapOptions, build_outputs
 from .cache import RESULTS_FILE, ResultCache
-from .corpus import ReadOptions, read_corpus, sample_corpus_path
+from .corpus import ReadOptions, check_corpus_paths, read_corpus, sample_corpus_path
 from .digest import MentionDigest
 from .engine_dask import PARTS_DIR, ParserSettings, geoparse_dask, require_distributed
 from .exc import CorpusError, GeomapError
@@ -196,6 +196,7 @@ def _parse_dask(corpus: tuple[Path, ...], themes_path: Path | None, user_gazette
                 parts_dir: Path, dask: dict):
     """``_parse`` on Dask workers; the mentions are also written to ``parts_dir`` as they come."""
     paths = list(corpus) or [sample_corpus_path()]
+    check_corpus_paths(paths)  # (before the gazetteer loads, as the local engine checks them)
     settings = ParserSettings.of(themes_path or default_themes_path(), user_gazetteers, demonyms, cache_path)
     geoparser, themes = settings.load()  # a mistake in these files shows before a cluster starts
     result = geoparse_dask(paths, settings, parts_dir, read_options=read_options, section_scores=False,

@@ -26,7 +26,7 @@ from .problems import InputProblem
 from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
-           "read_corpus", "read_document", "sample_corpus_path", "corpus_files", "check_size",
+           "read_corpus", "read_document", "sample_corpus_path", "check_corpus_paths", "corpus_files", "check_size",
            "document_problems", "documents_of", "problem_text", "row_document", "row_documents"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -50,13 +50,19 @@ def sample_corpus_path() -> Path:
     return Path(str(resources.files("geo") / "sample_corpus"))
 
 
+def check_corpus_paths(paths: Iterable[Path]) -> None:
+    """Raise :class:`CorpusError` for the first of ``paths`` that does not exist."""
+    for path in paths:
+        if not Path(path).exists():
+            raise CorpusError(
+                f"corpus path {str(path)!r} does not exist; give files or folders of articles "
+                f"({_SUPPORTED}), or no path for the bundled sample corpus"
+            )
+
+
 def corpus_files(path: Path) -> list[Path]:
     """The files under ``path`` (itself when it is a file), hidden ones left out, in a stable order."""
-    if not path.exists():
-        raise CorpusError(
-            f"corpus path {str(path)!r} does not exist; give files or folders of articles "
-            f"({_SUPPORTED}), or no path for the bundled sample corpus"
-        )
+    check_corpus_paths([path])
     if path.is_file():
         return [path]
     return sorted(
@@ -214,8 +220,7 @@ def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
     """
     problems = [] if problems is None else problems
     roots = [Path(root) for root in paths]
-    for root in roots:
-        corpus_files(root)  # every path must exist before anything is read
+    check_corpus_paths(roots)  # every path must exist before anything is read
     for root in roots:
         for file in corpus_files(root):
             relative = file.name if root.is_file() else file.relative_to(root).as_posix()

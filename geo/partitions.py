@@ -32,8 +32,8 @@ from pathlib import Path
 
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
-from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_size, corpus_files, document_problems, documents_of,
-                     problem_text, row_documents, sample_corpus_path)
+from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_corpus_paths, check_size, corpus_files,
+                     document_problems, documents_of, problem_text, row_documents, sample_corpus_path)
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
@@ -155,7 +155,8 @@ def corpus_pieces(paths: Sequence[str | Path]) -> list[Piece]:
         When a path does not exist (every path is checked before any is listed further).
     """
     roots = [Path(root) for root in paths]
-    found = [corpus_files(root) for root in roots]  # every path must exist before anything is read
+    check_corpus_paths(roots)  # every path must exist before any folder is listed
+    found = [corpus_files(root) for root in roots]
     pieces = []
     for root, files in zip(roots, found):
         for file in files:

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
+from geo.engine_dask import ParserSettings
 
 
 @pytest.fixture
@@ -25,6 +26,17 @@ def test_missing_corpus_path_is_one_clear_line(runner, tmp_path):
         "sample corpus\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_path_is_reported_before_the_dask_engine_loads_the_gazetteer(runner, tmp_path, monkeypatch):
+    def load(self):
+        raise AssertionError("the gazetteer was loaded before the paths were checked")
+
+    monkeypatch.setattr(ParserSettings, "load", load)
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(main, ["build", str(missing), "--out", str(tmp_path / "out"), "--engine", "dask"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: corpus path {str(missing)!r} does not exist; ")
 
 
 def test_mentions_needs_a_path(runner):
