@@ -16,6 +16,7 @@ import pandas as pd
 from .exc import OutputError
 from .geoparquet import geoparquet_bytes, write_geoparquet_frames
 from .mention_store import MentionStore, mention_frames
+from .output_dir import usual_permissions
 
 _ROWS_PER_CHUNK = 20_000  # rows turned into text at a time by the streamed writers
 
@@ -37,9 +38,7 @@ def open_atomic(path: Path, mode: str = "w") -> Iterator[IO]:
         with handle:
             yield handle
         # Temporary files are private (0600); the result gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
+        os.chmod(handle.name, usual_permissions(0o666))
         os.replace(handle.name, path)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -37,7 +37,7 @@ try:
 except ImportError:  # Windows: no locks; leftovers count as a killed run's
     fcntl = None
 
-__all__ = ["MARKER", "MARKER_TEXT", "check_output_dir", "staged_output"]
+__all__ = ["MARKER", "MARKER_TEXT", "check_output_dir", "staged_output", "usual_permissions"]
 
 #: The file that marks a folder as geomap's output, which a later build may replace.
 MARKER = ".geomap-output"
@@ -151,9 +151,15 @@ def _folder_mode(target: Path) -> int:
     """The old folder's permissions, or the usual ones for a new folder."""
     with suppress(OSError):
         return target.stat().st_mode & 0o7777
-    umask = os.umask(0)
+    return usual_permissions(0o777)
+
+
+def usual_permissions(mode: int) -> int:
+    """``mode`` (0o666 for a file, 0o777 for a folder) less the process's umask: what a new
+    file or folder gets."""
+    umask = os.umask(0)  # (the only way to read the umask: it is set back at once)
     os.umask(umask)
-    return 0o777 & ~umask
+    return mode & ~umask
 
 
 def _beside(target: Path, infix: str) -> Path:

@@ -4,6 +4,8 @@ geopandas and pyogrio come from the ``test`` extra; geomap itself never imports 
 """
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from pyproj import CRS
 
 from geo.build import build_outputs
 from geo.corpus import read_corpus, sample_corpus_path
+from geo.export import write_atomic
 from geo.geoparquet import geoparquet_bytes
 from geo.pipeline import geoparse_documents
 from geo.places import PLACE_COLUMNS, places_frame
@@ -224,3 +227,14 @@ def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_one(tmp_
             raise RuntimeError("killed")
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.csv"]
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_written_file_gets_the_permissions_the_umask_gives(tmp_path, umask, expected):
+    # (The temporary file it is written through is private, 0600, whatever the umask.)
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "errors.csv", "path,line,message\n")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "errors.csv").stat().st_mode) == expected
