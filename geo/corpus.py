@@ -27,7 +27,8 @@ from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
            "read_corpus", "read_document", "sample_corpus_path", "check_corpus_paths", "corpus_files", "check_size",
-           "document_problems", "documents_of", "problem_text", "row_document", "row_documents"]
+           "check_table_size", "document_problems", "documents_of", "file_documents", "problem_text",
+           "row_document", "row_documents"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Text pages larger than this are reported, not read: no article is this long.
@@ -149,9 +150,14 @@ def row_document(doc_id: str, path: str, record: TableRecord) -> Document:
                     masked=mask_ranges(record.text, masked), articles=tuple(articles))
 
 
+def check_table_size(path: Path, name: str) -> None:
+    """Raise :class:`CorpusError` for a table over :data:`MAX_TABLE_BYTES`."""
+    check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+
+
 def _table_documents(path: Path, doc_id: str, name: str, options: ReadOptions,
                      problems: list[InputProblem]) -> Iterator[Document]:
-    check_size(path, name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+    check_table_size(path, name)
     table = TableReader(path, options.columns, name=name)
     bare, undated = [], []
     yield from row_documents(table, doc_id, str(path), bare, undated)
@@ -227,17 +233,27 @@ def read_corpus(paths: list[Path], options: ReadOptions = ReadOptions(),
             doc_id = f"{root.name}/{relative}" if root.is_dir() else relative
             name = doc_id if root == sample_corpus_path() else str(file)
             found: list[InputProblem] = []
-            try:
-                for document in documents_of(file, doc_id, name, options, found):
-                    if root == sample_corpus_path():
-                        document = dataclasses.replace(document, path=doc_id)
-                    yield document
-            except CorpusError as error:
-                found = [InputProblem(name, 0, problem_text(error, name))]
+            yield from file_documents(file, doc_id, name, options, found, sample=root == sample_corpus_path())
             for problem in found:
                 if options.strict:
                     raise CorpusError(f"{problem} (--strict stops at the first problem)")
                 problems.append(problem)
+
+
+def file_documents(file: Path, doc_id: str, name: str, options: ReadOptions,
+                   problems: list[InputProblem], *, sample: bool = False) -> Iterator[Document]:
+    """:func:`documents_of`, never raising for a bad file: its error becomes its only problem.
+
+    Documents of the bundled sample corpus (``sample``) record ``doc_id`` as their path
+    rather than where the package is installed.
+    """
+    found: list[InputProblem] = []
+    try:
+        for document in documents_of(file, doc_id, name, options, found):
+            yield dataclasses.replace(document, path=doc_id) if sample else document
+    except CorpusError as error:
+        found = [InputProblem(name, 0, problem_text(error, name))]
+    problems += found
 
 
 def problem_text(error: CorpusError, name: str) -> str:

@@ -32,10 +32,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .exc import CorpusError
 
-__all__ = ["SAMPLE_SIZE", "Decoded", "TextFile", "decode_bytes", "open_text"]
+__all__ = ["SAMPLE_SIZE", "Decoded", "TextFile", "decode_bytes", "open_binary", "open_text"]
 
 
 @dataclass(frozen=True)
@@ -230,17 +231,21 @@ def open_text(path: Path, name: str) -> TextFile:
     the same errors; besides, a file that cannot be opened raises a
     :class:`CorpusError` too.
     """
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
-                          "its permissions") from error
-    with handle:
+    with open_binary(path, name) as handle:
         try:
             layout = _layout(_FileBytes(handle), name)
         except OSError as error:
             raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the file") from error
     return TextFile(path, name, layout.encoding, layout.note, layout.start, layout.stop)
+
+
+def open_binary(path: Path, name: str) -> BinaryIO:
+    """``path`` opened to read its bytes; one that cannot be opened raises a :class:`CorpusError`."""
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
+                          "its permissions") from error
 
 
 class _FileBytes:

@@ -32,8 +32,8 @@ from pathlib import Path
 
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
-from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_corpus_paths, check_size, corpus_files,
-                     document_problems, documents_of, problem_text, row_documents, sample_corpus_path)
+from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_corpus_paths, check_table_size, corpus_files,
+                     document_problems, file_documents, problem_text, row_documents, sample_corpus_path)
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
@@ -234,17 +234,10 @@ def read_piece(piece: Piece, options: ReadOptions = ReadOptions()) -> PieceRead:
     and ``error`` are complete once they all are.
     """
     read = PieceRead(documents=iter(()))
-    read.documents = (_file_documents(piece, options, read) if piece.row_groups is None
-                      else _slice_documents(piece, options, read))
+    read.documents = (file_documents(Path(piece.file), piece.doc_id, piece.name, options, read.problems,
+                                     sample=piece.sample)
+                      if piece.row_groups is None else _slice_documents(piece, options, read))
     return read
-
-
-def _file_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Iterator[Document]:
-    try:
-        for document in documents_of(Path(piece.file), piece.doc_id, piece.name, options, read.problems):
-            yield dataclasses.replace(document, path=piece.doc_id) if piece.sample else document
-    except CorpusError as error:
-        read.problems[:] = [InputProblem(piece.name, 0, problem_text(error, piece.name))]
 
 
 def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Iterator[Document]:
@@ -252,7 +245,7 @@ def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Ite
     the whole file; a file that cannot be read is ``read.error``."""
     path = piece.doc_id if piece.sample else piece.file
     try:
-        check_size(Path(piece.file), piece.name, MAX_TABLE_BYTES, "table", "split the export into smaller files")
+        check_table_size(Path(piece.file), piece.name)
         table = TableReader(Path(piece.file), options.columns, piece.name,
                             row_groups=range(*piece.row_groups), first_row=piece.first_row)
         yield from row_documents(table, piece.doc_id, path, read.bare_rows, read.undated_rows)

@@ -53,7 +53,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decode import TextFile, open_text
+from .decode import TextFile, open_binary, open_text
 from .exc import CorpusError
 from .problems import InputProblem
 
@@ -233,12 +233,13 @@ class TableReader:
         else:
             yield from _delimited_rows(self, source, "\t" if self.suffix == ".tsv" else ",", problems)
 
-    def _collector(self, available: list[str], unit: str, hint: str = "") -> RowCollector:
-        collector = RowCollector(_resolve(available, self.chosen, self.name, hint), unit, self.empty_rows)
+    def _collector(self, available: list[str], hint: str = "") -> RowCollector:
+        collector = RowCollector(_resolve(available, self.chosen, self.name, hint), self.empty_rows)
         self.columns = collector.resolved
         return collector
 
-    def _finish(self, problems: list[InputProblem], unit: str) -> None:
+    def _finish(self, problems: list[InputProblem]) -> None:
+        unit = "row" if self.suffix == ".parquet" else "line"  # (Parquet rows have no lines)
         self.problems = problems + empty_text_problems(self.name, unit, self.empty_rows)
 
 
@@ -332,7 +333,6 @@ class RowCollector:
     """Makes records of rows, noting the rows with empty text in ``empty``."""
 
     resolved: dict[str, str]
-    unit: str  # "line" or "row", for the empty-text problem
     empty: list[int] = field(default_factory=list)
 
     def record(self, values: Mapping[str, object], line: int, number: int) -> TableRecord | None:
@@ -461,7 +461,7 @@ def _parse_delimited(reader: TableReader, lines: _Lines, delimiter: str,
                 continue
             if header is None:
                 header = _trim_header(row)
-                collector = reader._collector(header, "line", _delimiter_hint(header, delimiter))
+                collector = reader._collector(header, _delimiter_hint(header, delimiter))
                 continue
             number += 1
             if len(row) > len(header) and not any(f.strip() for f in row[len(header):]):
@@ -484,7 +484,7 @@ def _parse_delimited(reader: TableReader, lines: _Lines, delimiter: str,
         raise CorpusError(f"{name}: empty file; nothing to read")
     if number == 0:
         raise CorpusError(f"{name}: a header row but no rows under it; add rows or leave the file out")
-    reader._finish(problems, "line")
+    reader._finish(problems)
 
 
 def _trim_header(row: list[str]) -> list[str]:
@@ -543,7 +543,7 @@ def _jsonl_rows(reader: TableReader, source: TextFile,
     if keys is None:
         raise CorpusError(f"{name}: no line holds a JSON object ({first_failure}); "
                           "write one JSON object per line")
-    collector = reader._collector(keys, "line")
+    collector = reader._collector(keys)
     too_deep: list[InputProblem] = []  # (reported after the lines that hold no object)
     for line_no, number, value in _jsonl_objects(source, name, problems):
         try:
@@ -554,7 +554,7 @@ def _jsonl_rows(reader: TableReader, source: TextFile,
             continue
         if record is not None:
             yield record
-    reader._finish(problems + too_deep, "line")
+    reader._finish(problems + too_deep)
 
 
 def _jsonl_lines(source: TextFile) -> Iterator[tuple[int, str]]:
@@ -665,18 +665,13 @@ def _parquet_rows(reader: TableReader) -> Iterator[TableRecord]:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
         return CorpusError(f"{name}: not a readable Parquet file ({reason}); re-export it")
 
-    try:
-        handle = reader.path.open("rb")
-    except OSError as error:
-        raise CorpusError(f"{name}: cannot be read ({error.strerror}); check the path and "
-                          "its permissions") from error
-    with handle:
+    with open_binary(reader.path, name) as handle:
         try:
             parquet = pq.ParquetFile(handle)
             available = list(parquet.schema_arrow.names)
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
-        collector = reader._collector(available, "row")
+        collector = reader._collector(available)
         if reader.row_groups is None and parquet.metadata.num_rows == 0:
             raise CorpusError(f"{name}: a Parquet file with no rows; nothing to read")
         wanted = list(dict.fromkeys(collector.resolved.values()))
@@ -699,4 +694,4 @@ def _parquet_rows(reader: TableReader) -> Iterator[TableRecord]:
                         yield record
         except (pa.ArrowException, OSError, ValueError) as error:
             raise unreadable(error) from error
-    reader._finish([], "row")
+    reader._finish([])
