@@ -116,6 +116,40 @@ def _blank_line_between(text: str, end: int, start: int) -> bool:
     return text.count("\n", end, start) >= 2
 
 
+def _words(text: str) -> tuple[str, list[int], list[int], list[int]]:
+    """``(folded, starts, ends, capitalised)``: ``text`` folded, where each of its words starts
+    and ends, and the numbers of the words that start with a capital letter."""
+    # ("surrogatepass": a lone surrogate from a damaged file is just another character.)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = fold_code_points(codes)
+    # Folding leaves letters and digits, and spaces for everything else: the words are the
+    # runs of non-spaces, and a gram is its words one-spaced, so "St. Petersburg" and
+    # "Khatlon\r\nProvince" match. (Only the few words looked up are cut out of it.)
+    folded_text = folded.tobytes().decode("utf-32-le", "surrogatepass")
+    letter = np.zeros(len(folded) + 2, dtype=bool)
+    letter[1:-1] = folded != 32
+    edges = np.flatnonzero(letter[1:] != letter[:-1])  # where each word starts, then ends
+    capitalised = np.flatnonzero(_is_upper(codes[edges[::2]])).tolist()
+    bounds = edges.tolist()
+    return folded_text, bounds[::2], bounds[1::2], capitalised
+
+
+def _longer_runs(text: str, folded: str, starts: list[int], ends: list[int], runs: list[int],
+                 grams: list[str], answers: list[tuple[int, bool]],
+                 length: int) -> tuple[list[int], list[str]]:
+    """The runs of ``length`` words (numbered by their first word) whose gram begins a longer
+    name, one word longer, and their grams; a run never goes past a blank line."""
+    longer, longer_grams = [], []
+    for i, gram, (_, more) in zip(runs, grams, answers):
+        added = i + length
+        # (A gap of one character holds no blank line: most words are one blank apart.)
+        if more and added < len(starts) and (starts[added] - ends[added - 1] < 2
+                                            or not _blank_line_between(text, ends[added - 1], starts[added])):
+            longer.append(i)
+            longer_grams.append(gram + " " + folded[starts[added]:ends[added]])
+    return longer, longer_grams
+
+
 class GazetteerMatcher:
     """Dictionary search of a :class:`~gazetteer.name_index.NameIndex` over text.
 
@@ -133,56 +167,48 @@ class GazetteerMatcher:
 
     def find(self, text: str) -> list[Span]:
         """Every non-overlapping, name-like span of ``text`` that names a place, leftmost-longest."""
-        # (A one-word match is written like a name: it starts at the capital that began the lookup.)
-        found = [m for m in self._raw_matches(text) if " " not in m[2] or looks_like_name(text[m[0]:m[1]])]
-        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+        longest = self._longest_matches(text)
         spans, last_end = [], 0
         headlines: dict[int, bool] = {}  # line start -> is it a headline (computed once per line)
-        for start, end, key, number in found:
+        for word in sorted(longest):  # (words are numbered in text order)
+            start, end, key, number = longest[word]
             if start >= last_end:
                 spans.append(self._span(text, start, end, key, number, headlines))
                 last_end = spans[-1].end
         return spans
 
-    def _raw_matches(self, text: str):
-        """``(start, end, key)`` of every whole-word match that starts with a capital letter.
+    def _longest_matches(self, text: str) -> dict[int, tuple[int, int, str, int]]:
+        """Word number -> ``(start, end, key, key number)`` of the longest name-like match
+        that starts at that word, for words that start with a capital letter.
 
         Words are looked up in rounds: first every capitalised word, then the
         two-word runs whose first word begins some longer name, and so on.
+        (Only the longest match at a word can win: a shorter one ends inside it.)
         """
-        # ("surrogatepass": a lone surrogate from a damaged file is just another character.)
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        folded = fold_code_points(codes)
-        # Folding leaves letters and digits, and spaces for everything else: the words are the
-        # runs of non-spaces, and a gram is its words one-spaced, so "St. Petersburg" and
-        # "Khatlon\r\nProvince" match.
-        words = folded.tobytes().decode("utf-32-le", "surrogatepass").split()
-        letter = np.zeros(len(folded) + 2, dtype=bool)
-        letter[1:-1] = folded != 32
-        edges = np.flatnonzero(letter[1:] != letter[:-1])  # where each word starts, then ends
-        active = np.flatnonzero(_is_upper(codes[edges[::2]])).tolist()
-        starts, ends = edges[::2].tolist(), edges[1::2].tolist()
+        folded, starts, ends, capitalised = _words(text)
+        longest = {}
+        # Run i: words i to i + length - 1; its gram: those words folded, one-spaced.
+        runs, grams = capitalised, [folded[starts[i]:ends[i]] for i in capitalised]
         length = 1
-        while active and length <= _MAX_WORDS:
-            if length == 1:
-                grams = [words[i] for i in active]
-            else:  # (the word just added must not lie beyond a blank line)
-                active = [i for i in active if i + length <= len(words)
-                          and not _blank_line_between(text, ends[i + length - 2], starts[i + length - 1])]
-                grams = [" ".join(words[i:i + length]) for i in active]
+        while runs:
             answers = self._look_up(grams)
-            for i, gram, (number, _) in zip(active, grams, answers):
-                if number >= 0:
-                    yield starts[i], ends[i + length - 1], gram, number
-            active = [i for i, (_, more) in zip(active, answers) if more]
+            for i, gram, (number, _) in zip(runs, grams, answers):
+                # (A one-word match is written like a name: it starts at the capital that began the lookup.)
+                if number >= 0 and (length == 1 or looks_like_name(text[starts[i]:ends[i + length - 1]])):
+                    longest[i] = (starts[i], ends[i + length - 1], gram, number)
+            if length == _MAX_WORDS:
+                break
+            # The runs that begin longer names, one word longer (not past a blank line).
+            runs, grams = _longer_runs(text, folded, starts, ends, runs, grams, answers, length)
             length += 1
+        return longest
 
     def _look_up(self, grams: list[str]) -> list[tuple[int, bool]]:
         """``(key number or -1, extendable)`` per gram, from the memo or the index."""
         lookups = self._lookups
         if len(lookups) > _LOOKUP_MEMO_MAX:
             lookups.clear()  # a bound on memory for endless streams of new words
-        answers = [lookups.get(gram) for gram in grams]
+        answers = list(map(lookups.get, grams))
         if None in answers:  # (new grams are looked up all at once)
             missing = list({gram for gram, answer in zip(grams, answers) if answer is None})
             numbers, extendable = self.index.lookup_many(missing)

@@ -248,14 +248,24 @@ class _NameFacts:
     zipf: float           # how common the name is as an everyday word (0 = never)
 
 
-def _distance_matrix_km(cand_lats: list, cand_lons: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle km from each candidate point (rows) to each point (columns)."""
+def _haversine_matrix(cand_lats: list, cand_lons: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """The haversine of the angle from each candidate point (rows) to each point (columns),
+    within [0, 1]; :func:`_km_of_haversine` turns it into km. It grows with the distance."""
     clat = np.radians(cand_lats)[:, None]
     clon = np.radians(cand_lons)[:, None]
     plat, plon = np.radians(lats)[None, :], np.radians(lons)[None, :]
     h = np.sin((plat - clat) / 2) ** 2 + np.cos(clat) * np.cos(plat) * np.sin((plon - clon) / 2) ** 2
     # (minimum and maximum: the same as np.clip, at a fraction of its overhead per call)
-    return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(np.maximum(h, 0.0), 1.0)))
+    return np.minimum(np.maximum(h, 0.0), 1.0)
+
+
+def _km_of_haversine(h: np.ndarray) -> np.ndarray:
+    return 2 * EARTH_RADIUS * np.arcsin(np.sqrt(h))
+
+
+def _distance_matrix_km(cand_lats: list, cand_lons: list, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from each candidate point (rows) to each point (columns)."""
+    return _km_of_haversine(_haversine_matrix(cand_lats, cand_lons, lats, lons))
 
 
 def _nearest_km_apart(cands: list, groups: list, points: list, point_groups: list) -> list[float]:
@@ -277,10 +287,13 @@ def _nearest_km_apart(cands: list, groups: list, points: list, point_groups: lis
     nearest = []
     for first in range(0, len(rows), batch_rows):
         last = first + batch_rows
-        matrix = _distance_matrix_km([lat for _, lat, _ in rows[first:last]],
-                                     [lon for _, _, lon in rows[first:last]], lats, lons)
+        h = _haversine_matrix([lat for _, lat, _ in rows[first:last]],
+                              [lon for _, _, lon in rows[first:last]], lats, lons)
         same = cand_group[first:last, None] == point_group[None, :]
-        nearest += np.where(same, np.inf, matrix).min(axis=1).tolist()
+        # The km grow with the haversine, so only each row's least one is turned into km
+        # (the same km as the least of the row's km, at a fraction of the arcsines).
+        least = np.where(same, np.inf, h).min(axis=1)
+        nearest += np.where(np.isinf(least), np.inf, _km_of_haversine(np.minimum(least, 1.0))).tolist()
     nearest_of = dict(zip(rows, nearest))
     return [nearest_of[key] for key in cand_keys]
 
@@ -322,18 +335,23 @@ class ContextResolver:
         self._facts: dict[int, _NameFacts] = {}
         self._joins: dict[str, bool] = {}
         self._scored: dict[tuple, list[tuple]] = {}
+        self._hopeless: dict[tuple, bool] = {}
 
     # -- public ---------------------------------------------------------------------
     def resolve(self, text: str, spans: list[Span]) -> list[Mention]:
         """Resolve ``spans`` of ``text``; spans judged not to be places are left out."""
-        kept = [s for s in spans if self._is_place_reference(text, s)]
+        # ("He", "March" opening a sentence: a name that no place can ever win is not tested
+        # as a place reference, only as a surname below.)
+        hopeless = {id(s) for s in spans if self._never_has_candidates(s)}
+        kept = [s for s in spans if id(s) not in hopeless and self._is_place_reference(text, s)]
         kept_ids = {id(s) for s in kept}
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
         surnames = set()
         for span in spans:
-            # (The first name is looked for last: it is the costly test.)
+            # (The first name is looked for last among the tests kept_ids answered: it is costly.)
             if (id(span) not in kept_ids and " " not in span.key and not self._names_a_large_place(span)
-                    and self._first_name_before(text, span)):
+                    and self._first_name_before(text, span)
+                    and (id(span) not in hopeless or not self._is_place_reference(text, span))):
                 surnames.add(span.key)
         kept = [s for s in kept if s.key not in surnames]
         candidates = {id(s): self._candidates(s, text) for s in kept}
@@ -449,14 +467,31 @@ class ContextResolver:
         # is a place whatever follows.
         speaker = bool(_SAYS.match(text, span.end)) and not _LOCATIVE_BEFORE.search(
             text, max(0, span.start - 12), span.start)
-        number = self._number(span)
-        memo_key = (number, span.key, span.qualifier, _is_acronym(span, text), speaker)
+        scored = self._scored_candidates(self._number(span), span.key, span.qualifier,
+                                         _is_acronym(span, text), speaker)
+        return [Candidate(*fields, list(reasons)) for fields, reasons in scored]
+
+    def _scored_candidates(self, *memo_key) -> list[tuple]:
+        """:meth:`_score_candidates`, remembered."""
         scored = self._scored.get(memo_key)
         if scored is None:
             if len(self._scored) > _MEMO_MAX:
                 self._scored.clear()
-            scored = self._scored[memo_key] = self._score_candidates(number, *memo_key[1:])
-        return [Candidate(*fields, list(reasons)) for fields, reasons in scored]
+            scored = self._scored[memo_key] = self._score_candidates(*memo_key)
+        return scored
+
+    def _never_has_candidates(self, span: Span) -> bool:
+        """True when ``span``'s name has no candidate however it is written or followed (as an
+        acronym or not, before "said" or not): "He", "In", "March" opening a sentence."""
+        number = self._number(span)
+        never = self._hopeless.get((number, span.key, span.qualifier))
+        if never is None:
+            if len(self._hopeless) > _MEMO_MAX:
+                self._hopeless.clear()
+            never = self._hopeless[number, span.key, span.qualifier] = not any(
+                self._scored_candidates(number, span.key, span.qualifier, acronym, speaker)
+                for acronym in (False, True) for speaker in (False, True))
+        return never
 
     def _score_candidates(self, number: int, key: str, qualifier: str, acronym: bool,
                           speaker: bool) -> list[tuple]:

@@ -44,11 +44,14 @@ MENTION_COLUMNS = {
 }
 
 _ROW_VALUES = operator.itemgetter(*MENTION_COLUMNS)  # a row's values, in column order
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“«]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=\S)")
-# Where a sentence break can start: right after a full stop, "!" or "?", or at a newline.
-_BREAK_MARK = re.compile(r"[.!?\n]")
+# A sentence break: the blanks after a full stop, "!" or "?" (group 1) before a capital or a
+# digit, or a newline before a blank line or text. (The pattern opens with the characters a
+# break can start with: the search then skips everything else in C, not trying each character.)
+_SENTENCE_BREAK = re.compile(r"[.!?\n](?:(?<=[.!?])([\"”»']?\s+)(?=[\"“«]?[A-ZА-ЯЁІЇЄҐ0-9])"
+                             r"|(?<=\n)(?:\s*\n|(?=\S)))")
 _SNIPPET_MAX = 400
 _HEADING_MARK = re.compile(r"[ \t]*#{1,6}[ \t]+")
+_HEADING_FIRST = ("#", " ", "\t")  # what a heading mark can start with
 
 
 class SentenceFinder:
@@ -71,9 +74,10 @@ class SentenceFinder:
         sentence_end = self._starts[after] if after < len(self._starts) else self.upper
         sentence_start = max(sentence_start, start - _SNIPPET_MAX // 2)
         sentence_end = min(sentence_end, end + _SNIPPET_MAX // 2)
-        heading = _HEADING_MARK.match(self.text, sentence_start, start)  # "# " of a Markdown headline
-        if heading:
-            sentence_start = heading.end()
+        if self.text.startswith(_HEADING_FIRST, sentence_start):  # (most sentences start with a letter)
+            heading = _HEADING_MARK.match(self.text, sentence_start, start)  # "# " of a Markdown headline
+            if heading:
+                sentence_start = heading.end()
         snippet = self._snippets.get((sentence_start, sentence_end))
         if snippet is None:
             snippet = self._snippets[sentence_start, sentence_end] = " ".join(
@@ -82,22 +86,17 @@ class SentenceFinder:
 
 
 def _sentence_breaks(text: str, lower: int, upper: int) -> tuple[list[int], list[int]]:
-    """``(starts, ends)`` of the matches of ``_SENTENCE_BREAK.finditer(text, lower, upper)``.
+    """``(starts, ends)`` of the sentence breaks of ``text[lower:upper]``, in text order.
 
-    The pattern is tried only where a match can start (just after ".", "!" or "?", or at a
-    newline) instead of at every character: the same matches, in a fraction of the time.
+    A break after a full stop starts after it (group 1), so a full stop just before
+    ``lower`` still makes a break start at ``lower``.
     """
     starts, ends = [], []
-    last_end = lower
-    for mark in _BREAK_MARK.finditer(text, max(0, lower - 1), upper):
-        at = mark.start() if mark.group() == "\n" else mark.start() + 1
-        if at < last_end:
-            continue  # (inside the break just found, or before ``lower``)
-        found = _SENTENCE_BREAK.match(text, at, upper)
-        if found:
-            starts.append(at)
-            last_end = found.end()
-            ends.append(last_end)
+    scan_from = lower - 1 if lower and text[lower - 1] in ".!?" else lower
+    for found in _SENTENCE_BREAK.finditer(text, scan_from, upper):
+        after_stop = found.start(1)
+        starts.append(after_stop if after_stop >= 0 else found.start())
+        ends.append(found.end())
     return starts, ends
 
 

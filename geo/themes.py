@@ -365,6 +365,7 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
     folded = text.casefold()
     ascii_text = folded.isascii()
     places = {m.place.place_id: m for m in mentions if m.mention_kind == "place"}
+    place_ids = set(places)  # (a set: each anchor's few ids are then looked up in it, not the reverse)
     # A country's point inside an area says nothing: Tajikistan's lies in Gorno-Badakhshan.
     local = [m.place for m in places.values() if m.place.kind not in _WIDER_THAN_AREAS]
     scored = []
@@ -381,13 +382,13 @@ def score_themes(themes: list[Theme], text: str, mentions: list[Mention]) -> lis
             if found:
                 score += sum(n * w for _, n, w in found)
                 reasons.append("keywords " + ", ".join(f"{k}×{n}" if n > 1 else k for k, n, _ in found))
-        anchors = [name for name, ids in theme.places if not ids.isdisjoint(places)]
+        anchors = [name for name, ids in theme.places if not ids.isdisjoint(place_ids)]
         if anchors:
             score += theme.place_weight * len(anchors)
             reasons.append("places " + ", ".join(sorted(anchors)))
         in_area, described = set(), []
         # (Most sections have no place in any of the theme's areas: those skip the areas one by one.)
-        covered = [(p, areas) for p, areas in zip(local, _areas_covering(theme, local)) if any(areas)]
+        covered = [(p, areas) for p, areas in zip(local, _areas_covering(theme, local)) if True in areas]
         for area, (label, _) in enumerate(theme.areas if covered else ()):
             inside = {p.place_id: p.name for p, areas in covered if areas[area]}
             if inside:
