@@ -18,7 +18,7 @@ from .name_index import NameIndex
 from .normalize import fold_code_points
 from .qualifiers import PREFIX_QUALIFIERS, QUALIFIERS, strip_qualifier
 
-__all__ = ["GazetteerMatcher", "is_headline", "line_around", "looks_like_name"]
+__all__ = ["GazetteerMatcher", "is_article_joined", "is_headline", "line_around", "looks_like_name"]
 
 _QUALIFIER_AFTER = re.compile(
     r"[ \t]+(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\b",
@@ -32,6 +32,8 @@ _NAME_PARTICLES = frozenset(
     "of the and on upon de del della di da do dos das du des la le les el al en y e i "
     "van von der den am an im na nad pod sur bin ibn".split()
 )
+# The Arabic article as news transliterates it, assimilated or not ("ash-Sham", "ez-Zor").
+_ARABIC_ARTICLES = frozenset("al el ad ed an en ar er as es ash esh at et az ez ul".split())
 # Generic words that end many names and are often written lower-case in running text.
 _GENERIC_HEADS = frozenset(
     "corridor road valley river sea gulf strait lake mountains mountain range desert plateau "
@@ -69,22 +71,35 @@ def _may_follow_prefix_qualifier(text: str, start: int) -> bool:
             and text[max(0, start - 20):start].rstrip(" \t").lower().endswith(_PREFIX_QUALIFIER_ENDS))
 
 
+def is_article_joined(word: str) -> bool:
+    """True for an Arabic article joined to a capitalised word: "ez-Zor", "al-Balah", "el-Sheikh".
+
+    >>> is_article_joined("al-Balah"), is_article_joined("Al-Bab"), is_article_joined("al-based")
+    (True, True, False)
+    """
+    article, dash, rest = word.partition("-")
+    return bool(dash) and article.lower() in _ARABIC_ARTICLES and rest[:1].isupper()
+
+
 def looks_like_name(surface: str) -> bool:
     """True when ``surface`` is capitalised the way a proper name is.
 
-    After the first word, particles ("of", "on") and generic heads ("the
-    Lachin corridor", "the Fergana valley") may be lower-case.
+    After the first word, particles ("of", "on"), generic heads ("the
+    Lachin corridor", "the Fergana valley") and Arabic articles ("Deir
+    ez-Zor") may be lower-case.
 
     >>> looks_like_name("Gulf of Aden"), looks_like_name("wake up"), looks_like_name("KHATLON")
     (True, False, True)
     >>> looks_like_name("Lachin corridor"), looks_like_name("corridor of Lachin")
+    (True, False)
+    >>> looks_like_name("Sharm el-Sheikh"), looks_like_name("Deir ez-zor")
     (True, False)
     """
     words = surface.split()
     if not words or not words[0][:1].isupper():
         return False
     return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _NAME_PARTICLES
-               or w.lower() in _GENERIC_HEADS for w in words[1:])
+               or w.lower() in _GENERIC_HEADS or is_article_joined(w) for w in words[1:])
 
 
 def line_around(text: str, start: int, end: int) -> tuple[int, str]:

@@ -26,7 +26,7 @@ from geopy.distance import EARTH_RADIUS
 
 from . import _schema
 from .gazetteer import Gazetteer
-from .matcher import line_around
+from .matcher import is_article_joined, line_around
 from .mention import Mention, Span, mention_of
 from .normalize import fold_name
 
@@ -146,6 +146,12 @@ _ACRONYM_MAX = 5
 _DISTANCE_BATCH_CELLS = 1_000_000  # readings x places per distance matrix, at most
 _MEMO_MAX = 200_000  # entries per memo table: a bound on memory for endless streams of names
 _ACRONYM_KINDS = ["country", "dependency", "admin1", "historical", "macro_region"]
+# Armed groups, parties, parliaments and news outlets whose names a town shares, or that GeoNames
+# lists as a town's other name: in the news they are the organisation ("Hamas" is no name of
+# Hamm, Germany, "IRA" none of Iran, the "Duma" sits in Moscow). Only places the user adds
+# (--gazetteer) are read under these names.
+_ORGANISATION_NAMES = frozenset({"hamas", "taliban", "ira", "wagner", "amal", "duma", "mehr", "xinhua",
+                                 "pravda", "hurriyet", "ahram", "tolo", "saraya"})
 
 
 def _opens_sentence(text: str, index: int) -> bool:
@@ -180,6 +186,8 @@ _NAME_LINKS = "de da di del della du van von der den ter bin ibn".split()
 _NAME_LINK_BEFORE = re.compile(
     r"([^\W\d_][\w'’-]*)[ \t]+(?:[A-Z]\.|" + "|".join(_NAME_LINKS) + r")[ \t]+$")
 _NAME_LINK_SET = frozenset(_NAME_LINKS)
+# A capitalised word, then an article joined to what follows: "Maarat al-" before "Numan".
+_NAME_AND_ARTICLE_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]+([^\W\d_]+)-$")
 
 _UNSEARCHED = object()  # "not searched yet", as opposed to None ("no match")
 _BEFORE_WINDOW = 40  # characters before a span in which the words before it are looked for
@@ -242,7 +250,8 @@ class _NameFacts:
     """What the places of one name are, whatever the text: for the place-reference tests."""
 
     demonym: bool         # some place has it as its people's adjective ("Tajik")
-    national: bool        # it is a country's (or continent's) own name, not an adjective
+    national: bool        # it is a country's (or continent's) own name, not an adjective nor an
+                          # alternate: "Snake Island" is no Iceland ("Island" in German)
     large: bool           # some place of that name is a province or larger
     largest_city: int     # population of its largest city (0 when none)
     zipf: float           # how common the name is as an everyday word (0 = never)
@@ -327,6 +336,7 @@ class ContextResolver:
         self._population = table["population"].to_numpy(dtype=np.int64)
         self._feature = table["feature_code"].to_numpy(dtype=object)
         self._curated = (table["source"] == "curated").to_numpy()
+        self._user_place = (table["source"] == "user").to_numpy()
         # (An array.array: read one item at a time, it is much faster to index than numpy.)
         self._parent_row = array.array("i", gazetteer.parent_rows.astype(np.int32).tobytes())
         # What does not depend on the article is worked out once per name and kept: the
@@ -348,7 +358,7 @@ class ContextResolver:
         # "John Kelly ... Kelly said": a surname seen after a first name is a person throughout.
         surnames = set()
         for span in spans:
-            # (The first name is looked for last among the tests kept_ids answered: it is costly.)
+            # (Cheap tests first: the first name is costly, and a hopeless span's place test more so.)
             if (id(span) not in kept_ids and " " not in span.key and not self._names_a_large_place(span)
                     and self._first_name_before(text, span)
                     and (id(span) not in hopeless or not self._is_place_reference(text, span))):
@@ -371,6 +381,8 @@ class ContextResolver:
         before = _search_before(_WORD_BEFORE, text, span.start, words=1)
         if before and before.group(1).rstrip(".").lower() in _TITLES:
             return False  # "Minister Ararat Mirzoyan", "USS Abraham Lincoln"
+        if text[span.start - 1:span.start] == "-" and self._ends_arabic_name(text, span):
+            return False  # "Maarat al-Numan", a name the gazetteer lacks, is no Numan (Nigeria)
         if span.in_headline:
             return True  # every word is capitalised there: neighbours prove nothing
         facts = self._facts_of(span)  # (looked up once: every test below asks about the name)
@@ -409,7 +421,7 @@ class ContextResolver:
             kinds, types = self._kind[rows].tolist(), types.tolist()
             facts = self._facts[number] = _NameFacts(
                 demonym=_DEMONYM in types,
-                national=any(k in _NATIONAL_KINDS and t != _DEMONYM for k, t in zip(kinds, types)),
+                national=any(k in _NATIONAL_KINDS and t not in (_DEMONYM, _ALTERNATE) for k, t in zip(kinds, types)),
                 large=any(k in _LARGE_KIND_SET for k in kinds),
                 largest_city=max((int(self._population[r]) for r, k in zip(rows.tolist(), kinds)
                                   if k == "city"), default=0),
@@ -452,7 +464,16 @@ class ContextResolver:
             joins = self._joins[word] = self._word_joins_name(word)
         return joins
 
+    def _ends_arabic_name(self, text: str, span: Span) -> bool:
+        """True when a capitalised word and an article joined to the span come before it:
+        "Ras al-Ain", "Maarat al-Numan" (but "in al-Bab" is Al Bab)."""
+        found = _NAME_AND_ARTICLE_BEFORE.search(text, max(0, span.start - _BEFORE_WINDOW), span.start)
+        return bool(found and is_article_joined(f"{found.group(2)}-{span.surface}")
+                    and self._joins_name(found.group(1)))
+
     def _word_joins_name(self, word: str) -> bool:
+        if is_article_joined(word):
+            return True  # "Ras al-Ain", "Jisr al-Shughur": the rest of an Arabic name
         lower = word.lower()
         if (len(word) < 2 or not word[0].isupper() or lower in _PLACE_MODIFIERS
                 or lower in _PLACE_HEADS or lower in _NON_NAME_WORDS):
@@ -499,6 +520,9 @@ class ContextResolver:
         ``(fields before the reasons, reasons)`` of :class:`Candidate` (the same for every text
         that writes it so)."""
         rows, types = self.gazetteer.names.entries(number)
+        if key in _ORGANISATION_NAMES:
+            keep = self._user_place[rows]
+            rows, types = rows[keep], types[keep]
         if acronym:
             # "NATO", "BA", "APC" in running text are acronyms of something else; places are
             # written that way through abbreviations ("GBAO") or when they are large ("U.S.").
@@ -560,7 +584,9 @@ class ContextResolver:
             if self._feature[row] == "PPLC":
                 score += 2.0
                 reasons.append("capital")
-            elif self._feature[row] in ("PPLA", "PPLA2"):
+            elif self._feature[row] in ("PPLA", "PPLA2") and name_type != _ALTERNATE:
+                # (A seat is likelier under its own name; "Jermuk" is Armenia's town, not
+                # Çermik, a Turkish district seat that GeoNames also calls so.)
                 score += 0.8
         score += _NAME_TYPE_BONUS[name_type]
         if kind == "country" and name_type == _ALTERNATE:

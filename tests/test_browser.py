@@ -300,8 +300,8 @@ def test_hostile_input_never_runs_in_any_page(chromium, hostile, name):
     for frame_seen in seen[-1:] if name == "host-iframes.html" else seen:
         assert frame_seen.count(PAYLOAD) >= 4, frame_seen
         assert f"Xss {PAYLOAD}" in frame_seen and f"Shelling near Jermuk {PAYLOAD}" in frame_seen
-        assert f"Second report {PAYLOAD}" in frame_seen  # its "Jermuk" is Çermik, Turkey
-        assert f"Armenia {PAYLOAD}: 3 mentions" in frame_seen or name.startswith(HOSTILE_THEME_ID)
+        assert f"Second report {PAYLOAD}" in frame_seen
+        assert f"Armenia {PAYLOAD}: 4 mentions" in frame_seen or name.startswith(HOSTILE_THEME_ID)
     if hovered:
         assert hovered == f"Xss {PAYLOAD} (1)"
 

@@ -283,12 +283,12 @@ def test_hostile_text_reads_as_written_in_every_page(hostile_build):
     # The layer control's labels are JSON strings of escaped HTML, which Leaflet sets as HTML.
     labels = [html.unescape(json.loads(label))
               for label in re.findall(r'("(?:[^"\\]|\\.)*") : feature_group_', page)]
-    # Jermuk twice (a title, a sentence); Armenia, Xsstown and Çermik (the second report's
-    # "Jermuk", without Armenia near it) once each.
+    # Jermuk three times (a title, a sentence, the second report's "Jermuk" alone, Armenia's
+    # town too), Armenia and Xsstown once each.
     assert labels == [f"{THEME_TITLE} (5)", "Unthemed (0)", "Mentions per country"]
     tooltips = [html.unescape(text)
                 for text in re.findall(r"bindTooltip\(\s*`<div>\s*(.*?)\s*</div>`", page, re.S)]
-    assert f"Armenia {PAYLOAD}: 3 mentions" in tooltips
+    assert f"Armenia {PAYLOAD}: 4 mentions" in tooltips
 
 
 def test_hostile_place_and_article_text_is_only_json_data(hostile_build):

@@ -147,3 +147,14 @@ def test_a_file_without_places_is_a_mistake(tmp_path, name, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UserGazetteerError, match=r"holds no places; add a row \(or feature\) per place"):
         read_user_places(path)
+
+
+def test_a_user_place_may_bear_an_organisation_name(gazetteer, tmp_path):
+    # "Amal" in the news is the Lebanese party, never the shipped Åmål (Sweden); a place the
+    # user adds under that name is still found.
+    assert Geoparser(gazetteer).parse("Talks opened in Amal on Monday.") == []
+    path = tmp_path / "amal.csv"
+    path.write_text("name,lat,lon,kind,country_code\nAmal,33.3,35.4,venue,LB\n", encoding="utf-8")
+    extended = gazetteer.with_places(*read_user_places(path))
+    assert [m.place.place_id for m in Geoparser(extended).parse("Talks opened in Amal on Monday.")] == [
+        "user:amal"]
