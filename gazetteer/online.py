@@ -51,7 +51,7 @@ from .name_index import cache_dir
 from .place import Place
 
 __all__ = [
-    "DEFAULT_NOMINATIM_URL", "GeocoderCacheError", "GeocoderConfigError", "GeocoderError",
+    "CACHE_FILE", "DEFAULT_NOMINATIM_URL", "GeocoderCacheError", "GeocoderConfigError", "GeocoderError",
     "OnlineGeocoder", "place_from_nominatim",
 ]
 
@@ -60,7 +60,7 @@ logger.addHandler(logging.NullHandler())  # problems are in OnlineGeocoder.probl
 
 #: The public Nominatim server of the OpenStreetMap Foundation.
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
-_CACHE_FILE = "geocoder-nominatim.sqlite"
+CACHE_FILE = "geocoder-nominatim.sqlite"  # in the cache folder, unless cache_path says otherwise
 _CACHE_FORMAT = 1  # PRAGMA user_version of the cache file
 _RESULTS_ASKED = 5  # answers per query: the first that is a place wins
 
@@ -271,7 +271,7 @@ class OnlineGeocoder:
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.max_failed_in_a_row = max_failed_in_a_row
-        self._cache = _AnswerCache(Path(cache_path) if cache_path is not None else cache_dir() / _CACHE_FILE)
+        self._cache = _AnswerCache(Path(cache_path) if cache_path is not None else cache_dir() / CACHE_FILE)
         self.requests = 0
         self.problems: list[str] = []
         self._places: dict[str, Place | None] = {}  # this run's answers, by query

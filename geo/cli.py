@@ -13,7 +13,7 @@ import click
 
 from gazetteer import GazetteerError
 from gazetteer.name_index import cache_dir
-from gazetteer.online import DEFAULT_NOMINATIM_URL, OnlineGeocoder
+from gazetteer.online import CACHE_FILE as GEOCODER_CACHE_FILE, DEFAULT_NOMINATIM_URL, OnlineGeocoder
 
 from ._version import __version__
 from .build import TABLE_FORMATS, MapOptions, build_outputs
@@ -85,14 +85,18 @@ def _geocoder_options(command):
 
 def _geocoder(options: dict) -> OnlineGeocoder | None:
     geocoder, user_agent, url = (options.pop(k) for k in ("geocoder", "user_agent", "geocoder_url"))
-    return OnlineGeocoder(user_agent, url=url) if geocoder == "nominatim" else None
+    if geocoder != "nominatim":
+        return None
+    folder = options.get("cache_dir")  # (--cache-dir keeps the geocoder's answers too)
+    return OnlineGeocoder(user_agent, url=url, cache_path=folder / GEOCODER_CACHE_FILE if folder else None)
 
 
 def _cache_options(command):
     """--no-cache and --cache-dir: reuse the results of articles parsed in earlier runs (geo.cache)."""
     command = click.option(
         "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Folder of the result cache. Default: $GEOMAP_CACHE_DIR, else ~/.cache/geomap.")(command)
+        help="Folder of the result cache and of --geocoder's answers. Default: $GEOMAP_CACHE_DIR, "
+             "else ~/.cache/geomap.")(command)
     return click.option(
         "--cache/--no-cache", "use_cache", default=True, show_default=True,
         help="Reuse the results of articles parsed before with the same gazetteer, themes and "

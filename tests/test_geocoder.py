@@ -443,3 +443,15 @@ def test_choropleth_map_leaves_out_geocoded_places_it_has_no_division_for(server
         "--geocoder", "nominatim", "--user-agent", USER_AGENT, "--geocoder-url", server.url])
     assert result.exit_code == 0, result.output
     assert "Mentions per country" in (out / "combined.html").read_text(encoding="utf-8")
+
+
+def test_cache_dir_keeps_the_geocoders_answers(server, corpus, cli_cache, tmp_path):
+    server.script["Golovnoi"] = [Reply(body=[village()])]
+    folder = tmp_path / "my-cache"
+    for _ in range(2):  # (the second run is answered from the folder's cache)
+        result = CliRunner().invoke(main, ["mentions", str(corpus), "--format", "csv", "--geocoder", "nominatim",
+                                           "--user-agent", USER_AGENT, "--geocoder-url", server.url,
+                                           "--cache-dir", str(folder)])
+        assert result.exit_code == 0, result.output
+    assert server.queries() == ["Golovnoi"]
+    assert (folder / "geocoder-nominatim.sqlite").is_file() and not cli_cache.exists()
