@@ -23,6 +23,11 @@ processes may read and write it at once. A cache file that is damaged,
 locked or cannot be created costs one warning, and the run goes on uncached.
 Deleting the cache is always safe.
 
+Each result records the run setting (the fingerprint) that made it, and the
+file the day each setting was last used. Opening the cache deletes the
+results of settings unused for :data:`STALE_AFTER_DAYS` days (an older
+geomap, an edited theme file), so the file does not grow with every upgrade.
+
 Examples
 --------
 >>> from gazetteer import Geoparser
@@ -53,6 +58,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
@@ -69,7 +75,7 @@ from .pipeline import ArticleResult, SectionScores, geoparse_article
 from .table import MENTION_COLUMNS
 from .themes import Theme, ThemeMatch
 
-__all__ = ["RESULTS_FILE", "ResultCache", "article_key", "cached_geoparse_article",
+__all__ = ["RESULTS_FILE", "STALE_AFTER_DAYS", "ResultCache", "article_key", "cached_geoparse_article",
            "component_fingerprint", "run_fingerprint"]
 
 # Bump when the stored value's layout changes (the file name changes with it: old files are ignored).
@@ -83,6 +89,9 @@ _START, _END = _STORED.index("start"), _STORED.index("end")
 _ROW_KEYS = (*_ANCHORED, *_STORED)
 # How long a run waits for another process's write before giving up on the cache.
 _BUSY_MS = 10_000
+#: Results of a run setting (a :func:`run_fingerprint`) that no run has used for this many days
+#: are deleted when the cache is opened: after an upgrade or a theme edit they never hit again.
+STALE_AFTER_DAYS = 30
 _PLAIN = (bool, int, float, str, type(None))
 
 _log = logging.getLogger(__name__)
@@ -246,20 +255,26 @@ class ResultCache:
     """
 
     def __init__(self, path: Path, connection: sqlite3.Connection | None,
-                 warn: Callable[[str], None]):
+                 warn: Callable[[str], None], clock: Callable[[], float] = time.time):
         self.path = path
         self._connection = connection
         self._warn = warn
+        self._clock = clock
         self._lock = threading.Lock()
+        self._runs_marked: set[str] = set()
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *,
-             warn: Callable[[str], None] | None = None) -> "ResultCache":
+    def open(cls, path: str | Path | None = None, *, warn: Callable[[str], None] | None = None,
+             clock: Callable[[], float] = time.time) -> "ResultCache":
         """Open (creating it if needed) the cache file ``path``, by default
         ``cache_dir() / RESULTS_FILE``; ``warn`` gets the one line said when the
-        cache cannot be used (default: a warning on the ``geo.cache`` logger)."""
+        cache cannot be used (default: a warning on the ``geo.cache`` logger).
+
+        Results of run settings unused for :data:`STALE_AFTER_DAYS` days (by
+        ``clock``, seconds since the epoch) are deleted; their space is reused.
+        """
         path = Path(path) if path is not None else cache_dir() / RESULTS_FILE
-        cache = cls(path, None, warn or _log.warning)
+        cache = cls(path, None, warn or _log.warning, clock)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None,
@@ -270,8 +285,8 @@ class ResultCache:
                 connection.execute("PRAGMA page_size = 16384")
                 connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
                 connection.execute("PRAGMA synchronous = NORMAL")  # atomic still; no fsync per commit
-                connection.execute("CREATE TABLE IF NOT EXISTS results "
-                                   "(key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                _create_tables(connection, clock())
+                _delete_stale_runs(connection, clock() - STALE_AFTER_DAYS * 86_400)
             except sqlite3.Error:
                 connection.close()
                 raise
@@ -314,14 +329,30 @@ class ResultCache:
         except (zlib.error, ValueError, TypeError, IndexError, KeyError):
             return None  # written by a broken run or another layout: parsed again and replaced
 
-    def put(self, key: bytes, article: Article, result: ArticleResult) -> None:
-        """Store ``result`` of ``article`` under ``key`` (committed at once)."""
+    def put(self, key: bytes, article: Article, result: ArticleResult, run: str) -> None:
+        """Store ``result`` of ``article`` under ``key``, made by a run with fingerprint ``run``
+        (committed at once)."""
         value = _encode(article, result)
         with self._lock:
             if self._connection is None:
                 return
             try:
-                self._connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, value))
+                self._connection.execute("INSERT OR REPLACE INTO results (key, value, run) VALUES (?, ?, ?)",
+                                         (key, value, run))
+            except sqlite3.Error as error:
+                self._give_up(error)
+
+    def mark_used(self, run: str) -> None:
+        """Record that a run with fingerprint ``run`` uses the cache now (once per cache opened):
+        its results are kept for :data:`STALE_AFTER_DAYS` days from now."""
+        with self._lock:
+            if self._connection is None or run in self._runs_marked:
+                return
+            self._runs_marked.add(run)
+            try:
+                self._connection.execute(
+                    "INSERT INTO runs VALUES (?, ?) ON CONFLICT (run) DO UPDATE SET last_used = excluded.last_used",
+                    (run, self._clock()))
             except sqlite3.Error as error:
                 self._give_up(error)
 
@@ -350,10 +381,44 @@ def cached_geoparse_article(document: Document, article: Article, geoparser: Geo
     """
     if cache is None:
         return geoparse_article(document, article, geoparser, themes), False
+    cache.mark_used(fingerprint)
     key = article_key(document, article, fingerprint)
     found = cache.get(key, document, article)
     if found is not None:
         return found, True
     result = geoparse_article(document, article, geoparser, themes)
-    cache.put(key, article, result)
+    cache.put(key, article, result, fingerprint)
     return result, False
+
+
+def _create_tables(connection: sqlite3.Connection, now: float) -> None:
+    """The results table (with the run that made each result) and the runs' last use."""
+    connection.execute("BEGIN IMMEDIATE")  # (one process at a time adds what is missing)
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS results "
+                           "(key BLOB PRIMARY KEY, value BLOB NOT NULL, run TEXT NOT NULL DEFAULT '')")
+        connection.execute("CREATE TABLE IF NOT EXISTS runs (run TEXT PRIMARY KEY, last_used REAL NOT NULL)")
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(results)")]
+        if "run" not in columns:
+            # A file from before runs were recorded: its results count as used now.
+            connection.execute("ALTER TABLE results ADD COLUMN run TEXT NOT NULL DEFAULT ''")
+            connection.execute("INSERT OR REPLACE INTO runs VALUES ('', ?)", (now,))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _delete_stale_runs(connection: sqlite3.Connection, cutoff: float) -> None:
+    """Delete the results of the runs last used before ``cutoff`` (seconds since the epoch)."""
+    if connection.execute("SELECT 1 FROM runs WHERE last_used < ? LIMIT 1", (cutoff,)).fetchone() is None:
+        return  # (the usual case: no scan of the results)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute("DELETE FROM results WHERE run IN (SELECT run FROM runs WHERE last_used < ?)",
+                           (cutoff,))
+        connection.execute("DELETE FROM runs WHERE last_used < ?", (cutoff,))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise

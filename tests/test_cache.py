@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 import geo.cache
 from gazetteer import Geoparser, read_user_places
-from geo.cache import RESULTS_FILE, ResultCache, article_key, component_fingerprint, run_fingerprint
+from geo.cache import (RESULTS_FILE, ResultCache, article_key, cached_geoparse_article, component_fingerprint,
+                       run_fingerprint)
 from geo.cli import main
 from geo.corpus import read_corpus, sample_corpus_path
 from geo.pipeline import geoparse_documents
@@ -329,3 +330,56 @@ def test_two_processes_share_one_file(tmp_path, parser, themes):
     with ResultCache.open(path) as writer, ResultCache.open(path) as reader:
         geoparse_documents(documents, parser, themes, cache=writer)
         assert geoparse_documents(documents, parser, themes, cache=reader).from_cache == 2
+
+
+# --- pruning ----------------------------------------------------------------------------------
+
+def _results_per_run(path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        counts = dict(db.execute("SELECT run, COUNT(*) FROM results GROUP BY run"))
+    db.close()
+    return counts
+
+
+def _parse_at(day: float, path, documents, parser, themes, run: str) -> int:
+    """Articles read from the cache by a run with fingerprint ``run`` on ``day``."""
+    with ResultCache.open(path, clock=lambda: day * 86_400) as cache:
+        hits = 0
+        for document in documents:
+            for article in document.articles:
+                hits += cached_geoparse_article(document, article, parser, themes, cache, run)[1]
+    return hits
+
+
+def test_results_of_a_run_setting_unused_for_a_month_are_deleted(tmp_path, parser, themes):
+    (tmp_path / "page.md").write_text(A, encoding="utf-8")
+    documents = _documents(tmp_path / "page.md")
+    path = tmp_path / RESULTS_FILE
+    assert _parse_at(0, path, documents, parser, themes, "old-setting") == 0
+    assert _parse_at(20, path, documents, parser, themes, "new-setting") == 0
+    assert _parse_at(29, path, documents, parser, themes, "new-setting") == 2
+    assert _results_per_run(path) == {"old-setting": 2, "new-setting": 2}
+    # Day 31: "old-setting" was last used 31 days ago, "new-setting" 2 days ago.
+    assert _parse_at(31, path, documents, parser, themes, "new-setting") == 2
+    assert _results_per_run(path) == {"new-setting": 2}
+    assert _parse_at(31, path, documents, parser, themes, "old-setting") == 0  # parsed again
+    assert _parse_at(59, path, documents, parser, themes, "new-setting") == 2  # used on day 31: kept
+
+
+def test_a_cache_file_from_before_runs_were_recorded_is_kept_a_month(tmp_path, parser, themes):
+    (tmp_path / "page.md").write_text(A, encoding="utf-8")
+    documents = _documents(tmp_path / "page.md")
+    path = tmp_path / RESULTS_FILE
+    fingerprint = run_fingerprint(parser, themes)
+    with ResultCache.open(path) as cache:
+        geoparse_documents(documents, parser, themes, cache=cache)
+    with sqlite3.connect(path) as db:  # the layout of the first cache files: no runs recorded
+        rows = list(db.execute("SELECT key, value FROM results"))
+        db.executescript("DROP TABLE results; DROP TABLE runs; "
+                         "CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL);")
+        db.executemany("INSERT INTO results VALUES (?, ?)", rows)
+    db.close()
+    assert _parse_at(100, path, documents, parser, themes, fingerprint) == 2
+    assert _results_per_run(path) == {"": 2}
+    assert _parse_at(131, path, documents, parser, themes, "other") == 0
+    assert _results_per_run(path) == {"other": 2}
