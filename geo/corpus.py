@@ -182,15 +182,21 @@ def document_problems(name: str, bare: list[int], undated: list[int], parquet: b
     """The problem lines for a table's rows without article text (skipped) and with dates
     not understood (kept)."""
     problems = []
+    unit = "row" if parquet else "line"  # (Parquet rows have no lines)
     if bare:
-        unit = "rows" if parquet else "lines"
-        more = f" and {len(bare) - 20} more" if len(bare) > 20 else ""
         problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
-                                     f"skipped: {unit} " + ", ".join(map(str, bare[:20])) + more))
+                                     f"skipped: {_listed(unit, bare)}"))
     if undated:
-        problems.append(InputProblem(name, 0, "dates not understood, rows kept without a date: lines "
-                                     + ", ".join(map(str, undated)), skipped=False))
+        problems.append(InputProblem(name, 0, f"dates not understood, rows kept without a date: "
+                                     f"{_listed(unit, undated)}", skipped=False))
     return problems
+
+
+def _listed(unit: str, numbers: list[int]) -> str:
+    """"line 4", "rows 6, 15", "lines 1, 2, ..., 20 and 7 more": the first 20 ``numbers``
+    (a large table's problem stays one readable line)."""
+    more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
+    return f"{unit}{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers[:20])) + more
 
 
 def documents_of(file: Path, doc_id: str, name: str, options: ReadOptions,

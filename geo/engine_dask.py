@@ -4,11 +4,13 @@ The client plans the partitions (:mod:`geo.partitions`: folder listings,
 file sizes and Parquet footers only) and sends each to a worker, which reads
 it, geoparses its articles with a :class:`~gazetteer.Geoparser` built once per
 worker process (:class:`ParserSettings` says how, in a few short strings) and
-returns a small mentions frame with the counts and problems. The client
-writes each frame as it arrives to ``part-NNNNN.parquet`` in a folder
-(:data:`PARTS_DIR` in the output folder: GeoParquet files, numbered in
-reading order), keeping only a few partitions in flight, and at the end puts
-the counts together in reading order.
+returns a small mentions frame with the counts and problems. A CSV, TSV or
+JSON Lines file larger than a partition is read on the client instead (only a
+reading from its start finds its rows), and its rows go to the workers in
+batches of about a partition's size. The client writes each frame as it
+arrives to ``part-NNNNN.parquet`` in a folder (:data:`PARTS_DIR` in the output
+folder: GeoParquet files, numbered in reading order), keeping only a few tasks
+in flight, and at the end puts the counts together in reading order.
 
 The mentions, the counts and the problems equal :func:`geo.pipeline.geoparse_documents`'s
 over :func:`geo.corpus.read_corpus`, row for row; ``strict`` stops at the
@@ -40,13 +42,15 @@ from .corpus import ReadOptions
 from .exc import CorpusError, GeomapError
 from .export import write_parquet
 from .mention_store import PART_NAME, read_mention_parts
-from .partitions import Partition, PieceRead, corpus_pieces, file_problems, partition_pieces, read_piece
+from .partitions import (Partition, PieceRead, TableBatch, batch_documents, corpus_pieces,
+                         file_problems, partition_pieces, partition_target, read_piece, reads_on_client,
+                         table_batches, table_problems)
 from .pipeline import CorpusResult, geoparse_documents, load_parser
 from .table import mentions_frame
 from .themes import Theme
 
 __all__ = ["PARTS_DIR", "EngineError", "ParserSettings", "PartitionResult", "geoparse_dask",
-           "parse_partition", "read_mention_parts", "require_distributed"]
+           "parse_batch", "parse_partition", "read_mention_parts", "require_distributed"]
 
 #: The folder of partitioned mentions in the output folder: ``part-00000.parquet``... in reading order.
 PARTS_DIR = "mentions.partitioned"
@@ -54,6 +58,7 @@ _INSTALL = "pip install 'geomap[dask]'"
 # How long to wait for a remote scheduler, and for its first worker.
 _CONNECT_SECONDS = 30
 _WORKER_SECONDS = 120
+_MIN_BATCH_BYTES = 1024 * 1024  # a table read here is worth a worker per megabyte, at most
 
 
 class EngineError(GeomapError, RuntimeError):
@@ -131,11 +136,12 @@ def _worker(settings: ParserSettings) -> _Worker:
 
 @dataclass
 class PartitionResult:
-    """What a worker sends back for one partition.
+    """What a worker sends back for one partition, or one batch of a table's rows.
 
+    ``index`` is the task's number in reading order (the client sets it);
     ``counts`` holds the counts and the problems of its whole files (its
-    ``mentions`` are empty); ``slice`` what a slice of a larger Parquet file
-    adds to that file's problems; ``mentions`` the partition's rows.
+    ``mentions`` are empty); ``slice`` what a slice of a larger Parquet file,
+    or a batch, adds to that file's problems; ``mentions`` the partition's rows.
     """
 
     index: int
@@ -170,22 +176,67 @@ def parse_partition(partition: Partition, settings: ParserSettings,
     return PartitionResult(partition.index, counts, sliced, mentions)
 
 
-class _Collected:
-    """The partitions' results on the client: parts written as they come, counts in reading order."""
+def parse_batch(batch: TableBatch, settings: ParserSettings, section_scores: bool = True) -> PartitionResult:
+    """Make documents of the rows of a table the client reads, and geoparse them (runs on a
+    worker); the result's ``index`` is the client's to set, its ``slice`` holds the rows
+    without article text and with dates not understood."""
+    worker = _worker(settings)
+    read = PieceRead(documents=[])
+    counts = geoparse_documents(batch_documents(batch, read), worker.geoparser, worker.themes,
+                                cache=worker.cache, section_scores=section_scores)
+    mentions, counts.mentions = counts.mentions, pd.DataFrame()
+    return PartitionResult(-1, counts, read, mentions)
 
-    def __init__(self, plan: list[Partition], parts_dir: Path, strict: bool, read_mentions: bool):
-        self.plan = plan
+
+@dataclass
+class _Task:
+    """One task, numbered in reading order (its part's number): a partition a worker reads, or
+    a batch of the rows of a table the client reads (its records dropped once sent)."""
+
+    index: int
+    partition: Partition
+    batch: TableBatch | None = None
+
+    @property
+    def ends_partition(self) -> bool:
+        return self.batch is None or self.batch.last
+
+
+def _tasks(plan: list[Partition], target: int, read_options: ReadOptions) -> Iterator[_Task]:
+    """The tasks of ``plan`` in reading order; a large text table is read here as they are asked for."""
+    index = 0
+    for partition in plan:
+        if not reads_on_client(partition, target):
+            yield _Task(index, partition)
+            index += 1
+            continue
+        for batch in table_batches(partition.pieces[0], read_options, target):
+            yield _Task(index, partition, batch)
+            index += 1
+
+
+class _Collected:
+    """The tasks' results on the client: parts written as they come, counts in reading order."""
+
+    def __init__(self, parts_dir: Path, strict: bool, read_mentions: bool):
+        self.tasks: list[_Task] = []
         self.read_mentions = read_mentions
         self.parts_dir = parts_dir
         self.strict = strict
         self.results: dict[int, PartitionResult] = {}
         self.failed: set[str] = set()  # Parquet files read in slices of which one failed
-        self.checked = 0  # under strict: partitions before this one have no problem
+        self.checked = 0  # under strict: tasks before this one have no problem
         self.slices_of: dict[str, list[int]] = {}
-        for partition in plan:
-            piece = partition.pieces[0]
-            if piece.slices > 1:
-                self.slices_of.setdefault(piece.file, []).append(partition.index)
+        self.batches_of: dict[int, list[int]] = {}  # partition -> its tasks, for a table read here
+
+    def register(self, task: _Task) -> None:
+        """Note ``task``, the next in reading order, as sent."""
+        self.tasks.append(task)
+        piece = task.partition.pieces[0]
+        if piece.slices > 1:
+            self.slices_of.setdefault(piece.file, []).append(task.index)
+        if task.batch is not None:
+            self.batches_of.setdefault(task.partition.index, []).append(task.index)
 
     def _part(self, index: int) -> Path:
         return self.parts_dir / PART_NAME.format(index)
@@ -193,7 +244,7 @@ class _Collected:
     def add(self, result: PartitionResult) -> None:
         mentions, result.mentions = result.mentions, None
         self.results[result.index] = result
-        file = self.plan[result.index].pieces[0].file
+        file = self.tasks[result.index].partition.pieces[0].file
         if result.slice is not None and result.slice.error is not None:
             self.failed.add(file)  # the whole file is left out, as the local engine leaves it out
             for index in self.slices_of[file]:
@@ -204,22 +255,30 @@ class _Collected:
             self._stop_at_first_problem()
 
     def _problems(self, index: int) -> list | None:
-        """The problems partition ``index`` adds, in reading order; None while not all known."""
+        """The problems task ``index`` adds, in reading order; None while not all known."""
         result = self.results.get(index)
         if result is None:
             return None
+        task = self.tasks[index]
+        if task.batch is not None:
+            if not task.batch.last:
+                return []  # reported with the table's last batch
+            indexes = self.batches_of[task.partition.index]
+            if any(i not in self.results for i in indexes):
+                return None
+            return table_problems(task.batch, [self.results[i].slice for i in indexes])
         if result.slice is None:
             return result.counts.problems
-        piece = self.plan[index].pieces[0]
+        piece = task.partition.pieces[0]
         indexes = self.slices_of[piece.file]
         if index != indexes[0]:
             return []  # reported with the file's first slice
-        if any(i not in self.results for i in indexes):
+        if len(indexes) < piece.slices or any(i not in self.results for i in indexes):
             return None
         return file_problems(piece.name, [self.results[i].slice for i in indexes])
 
     def _stop_at_first_problem(self) -> None:
-        while self.checked < len(self.plan):
+        while self.checked < len(self.tasks):
             problems = self._problems(self.checked)
             if problems is None:
                 return
@@ -229,10 +288,10 @@ class _Collected:
 
     def result(self) -> CorpusResult:
         total = CorpusResult(mentions=pd.DataFrame())
-        for index, partition in enumerate(self.plan):
-            result = self.results[index]
-            total.problems += self._problems(index)
-            if result.slice is None or partition.pieces[0].file not in self.failed:
+        for task in self.tasks:
+            result = self.results[task.index]
+            total.problems += self._problems(task.index)
+            if result.slice is None or task.partition.pieces[0].file not in self.failed:
                 total.merge(result.counts)
         total.problems.sort()
         total.mentions = read_mention_parts(self.parts_dir) if self.read_mentions else mentions_frame([])
@@ -334,23 +393,34 @@ def geoparse_dask(paths: Sequence[str | Path], settings: ParserSettings, parts_d
     if not pieces:  # empty folders: nothing to start a cluster for
         return CorpusResult(mentions=mentions_frame([]))
     cores = os.cpu_count() or 1
-    local_workers = max(1, min(cores, partitions or cores, len(pieces)))
+    # (A large text table is read here and sent in batches of a megabyte or more: it can keep
+    # several workers busy.)
+    spread = sum(1 + (piece.size // _MIN_BATCH_BYTES if piece.row_groups is None else 0) for piece in pieces)
+    local_workers = max(1, min(cores, partitions or cores, spread))
     if scheduler is not None:
         settings = dataclasses.replace(settings, cache_path="")
     with _client(scheduler, local_workers) as client:
         threads = sum(client.nthreads().values())
-        plan = partition_pieces(pieces, count=partitions or 2 * threads)
-        collected = _Collected(plan, parts_dir, read_options.strict, read_mentions)
-        waiting = iter(plan)
-        running = {}  # future key -> (future, partition)
+        count = partitions or 2 * threads
+        plan = partition_pieces(pieces, count=count)
+        collected = _Collected(parts_dir, read_options.strict, read_mentions)
+        waiting = _tasks(plan, partition_target(pieces, count), read_options)
+        running = {}  # future key -> (future, task)
 
         def submit():
-            partition = next(waiting, None)
-            if partition is None:
+            task = next(waiting, None)
+            if task is None:
                 return None
-            future = client.submit(parse_partition, partition, settings, read_options, section_scores,
-                                   pure=False)
-            running[future.key] = future, partition
+            collected.register(task)
+            if task.batch is not None:
+                # (Scattered: a batch is megabytes of text, too large to travel in the task graph.)
+                batch = client.scatter(task.batch, hash=False)
+                future = client.submit(parse_batch, batch, settings, section_scores, pure=False)
+                task.batch = dataclasses.replace(task.batch, records=[])  # (not kept here once sent)
+            else:
+                future = client.submit(parse_partition, task.partition, settings, read_options,
+                                       section_scores, pure=False)
+            running[future.key] = future, task
             return future
 
         # Results wait on the workers until fetched: a few partitions in flight at most.
@@ -359,17 +429,18 @@ def geoparse_dask(paths: Sequence[str | Path], settings: ParserSettings, parts_d
         try:
             with tqdm(total=len(plan), desc="parsing", unit="partition", disable=not progress) as bar:
                 for future in futures:
-                    _, partition = running.pop(future.key)
+                    _, task = running.pop(future.key)
                     try:
                         result = future.result()
                     except Exception as error:  # raised on the worker; re-raised here as one line
-                        raise _failed(partition, error) from error
+                        raise _failed(task.partition, error) from error
                     future.release()
+                    result.index = task.index
                     following = submit()
                     if following is not None:
                         futures.add(following)
                     collected.add(result)
-                    bar.update()
+                    bar.update(task.ends_partition)
         finally:
             client.cancel([future for future, _ in running.values()])
     return collected.result()

@@ -16,10 +16,12 @@ same paths there. Reading a piece gives the documents
 Parquet file read in slices are put together by :func:`file_problems` once all
 its slices are read, word for word as one reading of the whole file words them.
 
-CSV and JSON Lines files are not split: where a row ends depends on the
-quoting before it, and their columns are found from the whole file. Convert a
-large export to Parquet (or split it into several files) to spread it over
-workers.
+Nothing cuts a CSV, TSV or JSON Lines file by position: where a row ends
+depends on the quoting before it, and its columns are found from the whole
+file. One larger than a partition (:func:`reads_on_client`) is read on the
+client (:func:`table_batches`), which sends its rows to the workers in
+batches; they make its documents (:func:`batch_documents`), and
+:func:`table_problems` puts its problems together as one reading words them.
 """
 
 from __future__ import annotations
@@ -37,13 +39,15 @@ from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_corpus_paths, check_tab
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
-from .tables import TableReader, empty_text_problems
+from .tables import TABLE_SUFFIXES, TableReader, TableRecord, empty_text_problems
 
-__all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "corpus_pieces", "file_problems",
-           "partition_pieces", "read_piece"]
+__all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "TableBatch", "batch_documents", "corpus_pieces",
+           "file_problems", "partition_pieces", "partition_target", "read_piece", "reads_on_client",
+           "table_batches", "table_problems"]
 
 #: A partition holds about this many bytes of input, unless one file or row group is larger.
 PARTITION_BYTES = 32 * 1024 * 1024
+_TEXT_TABLE_SUFFIXES = frozenset(suffix for suffix in TABLE_SUFFIXES if suffix != ".parquet")
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,20 @@ def _slices(groups: list[Piece], target: int) -> list[Piece]:
     return [dataclasses.replace(piece, slices=len(joined)) for piece in joined]
 
 
+def partition_target(pieces: Sequence[Piece], count: int = 1, max_bytes: int = PARTITION_BYTES) -> int:
+    """The bytes a partition of ``pieces`` cut into about ``count`` holds (at most ``max_bytes``)."""
+    total = sum(piece.size for piece in pieces)
+    return max(1, min(max_bytes, math.ceil(total / max(count, 1))))
+
+
+def reads_on_client(partition: Partition, target: int) -> bool:
+    """True for a partition of one CSV, TSV or JSON Lines file over ``target`` bytes: only a
+    reading from its start finds its rows, so the client reads it and sends its documents."""
+    piece = partition.pieces[0]
+    return (len(partition.pieces) == 1 and piece.size > target
+            and Path(piece.file).suffix.lower() in _TEXT_TABLE_SUFFIXES)
+
+
 def partition_pieces(pieces: Sequence[Piece], count: int = 1,
                      max_bytes: int = PARTITION_BYTES) -> list[Partition]:
     """Pack ``pieces`` into at least about ``count`` partitions of at most ``max_bytes`` each.
@@ -202,8 +220,7 @@ def partition_pieces(pieces: Sequence[Piece], count: int = 1,
     >>> [[p.file for p in part.pieces] for part in partition_pieces(pieces, count=2)]
     [['0.txt', '1.txt'], ['2.txt', '3.txt'], ['4.txt']]
     """
-    total = sum(piece.size for piece in pieces)
-    target = max(1, min(max_bytes, math.ceil(total / max(count, 1))))
+    target = partition_target(pieces, count, max_bytes)
     units: list[Piece] = []
     position = 0
     while position < len(pieces):
@@ -253,6 +270,55 @@ def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Ite
         read.error = InputProblem(piece.name, 0, problem_text(error, piece.name))
         return
     read.empty_rows = table.empty_rows
+
+
+@dataclass
+class TableBatch:
+    """Rows of a CSV, TSV or JSON Lines file, read on the client for a worker to make documents
+    of; the file's last batch carries what its reader found: ``problems``, or the ``error``
+    that stopped it (the rows read before it are kept, as the local engine keeps them)."""
+
+    piece: Piece
+    records: list[TableRecord]
+    last: bool = False
+    problems: list[InputProblem] = field(default_factory=list)
+    error: InputProblem | None = None
+
+
+def table_batches(piece: Piece, options: ReadOptions, target: int) -> Iterator[TableBatch]:
+    """The rows of ``piece``, a whole text table, in batches of about ``target`` characters
+    of text, as they are read."""
+    batch, size = [], 0
+    try:
+        check_table_size(Path(piece.file), piece.name)
+        table = TableReader(Path(piece.file), options.columns, piece.name)
+        for record in table:
+            batch.append(record)
+            size += len(record.text)
+            if size >= target:
+                yield TableBatch(piece, batch)
+                batch, size = [], 0
+    except CorpusError as error:
+        yield TableBatch(piece, batch, last=True, error=InputProblem(piece.name, 0, problem_text(error, piece.name)))
+        return
+    yield TableBatch(piece, batch, last=True, problems=table.problems)
+
+
+def batch_documents(batch: TableBatch, read: PieceRead) -> Iterator[Document]:
+    """The documents of ``batch``'s rows, as :func:`geo.corpus.read_corpus` makes them; the
+    rows without article text and with dates not understood go to ``read``."""
+    path = batch.piece.doc_id if batch.piece.sample else batch.piece.file
+    yield from row_documents(batch.records, batch.piece.doc_id, path, read.bare_rows, read.undated_rows)
+
+
+def table_problems(last: TableBatch, reads: Sequence[PieceRead]) -> list[InputProblem]:
+    """The problems of a text table read in batches, ``last`` being its last, whose documents
+    were made with ``reads`` (in order), as reading it whole reports them."""
+    if last.error is not None:
+        return [last.error]
+    bare = [row for read in reads for row in read.bare_rows]
+    undated = [row for read in reads for row in read.undated_rows]
+    return last.problems + document_problems(last.piece.name, bare, undated, parquet=False)
 
 
 def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:

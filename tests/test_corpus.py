@@ -135,7 +135,7 @@ def test_a_messy_folder_is_read_and_every_problem_reported(tmp_path):
         "line skipped",
         f"{f}/news.csv:3: broken quoting in this row: text after a closing \"; row skipped "
         "(write a \" inside a quoted field as \"\")",
-        f"{f}/news.csv: dates not understood, rows kept without a date: lines 4",
+        f"{f}/news.csv: dates not understood, rows kept without a date: line 4",
         f"{f}/report.html: a PDF file, not text; export it as .txt or .html",
         f"{f}/scan.pdf: not a file type geomap reads (.pdf); use one of .txt, .md, .html, .htm, .csv, "
         ".tsv, .jsonl, .ndjson, .parquet",

@@ -1,5 +1,6 @@
 """The Dask engine: two worker processes give the local engine's mentions, counts and problems."""
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_two_workers_give_the_local_engines_result(cluster, corpus, parser, tmp_
         '(write a " inside a quoted field as "")',
         f"{corpus[1] / 'empty.txt'}: empty file; nothing to read",
         f"{corpus[1] / 'news.parquet'}: 3 rows with empty text skipped: rows 3, 10, 18",
-        f"{corpus[1] / 'news.parquet'}: dates not understood, rows kept without a date: lines 6, 15",
+        f"{corpus[1] / 'news.parquet'}: dates not understood, rows kept without a date: rows 6, 15",
         f"{corpus[1] / 'news.parquet'}: no article text (only metadata or boilerplate), rows skipped: "
         "rows 4, 22",
     ]
@@ -132,6 +133,60 @@ def test_an_unreadable_row_group_leaves_the_whole_file_out(cluster, parser, tmp_
     _assert_same(result, expected)
     assert [p.path for p in result.problems] == [str(folder / "news.parquet")]
     assert set(result.mentions["doc_id"]) == {"corpus/note.txt"}
+
+
+def _text_tables(folder: Path, rows: int = 40) -> list[Path]:
+    """A JSON Lines and a CSV export of ``rows`` articles each, with a line that is no JSON,
+    rows with empty text, without article text and with a date nobody can read, far apart;
+    and a JSON array that is no JSON Lines."""
+    records = [{"id": f"r{i}", "title": f"Report {i}", "date": f"2024-05-{1 + i % 28:02d}",
+                "text": " ".join(_SENTENCES[(i + k) % len(_SENTENCES)] for k in range(4))}
+               for i in range(rows)]
+    records[7]["text"] = ""
+    for bare in (3, 36):
+        records[bare]["text"] = "By John Smith"
+    for undated in (2, 30):
+        records[undated]["date"] = "some day"
+    lines = [json.dumps(record) for record in records]
+    lines[12] = '{"id": "r12", "text": "Clashes in Vorukh."'  # cut short
+    (folder / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pd.DataFrame(records).to_csv(folder / "export.csv", index=False)
+    (folder / "z-array.jsonl").write_text(json.dumps(records, indent=1), encoding="utf-8")
+    return [folder / "export.jsonl", folder / "export.csv", folder / "z-array.jsonl"]
+
+
+def test_a_large_text_table_is_read_here_and_parsed_in_batches(cluster, parser, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _text_tables(folder)
+    expected = _local([folder], parser)
+    assert [str(p).replace(str(folder), "{folder}") for p in expected.problems] == [
+        "{folder}/export.csv: 1 row with empty text skipped: line 9",
+        "{folder}/export.csv: dates not understood, rows kept without a date: lines 4, 32",
+        "{folder}/export.csv: no article text (only metadata or boilerplate), rows skipped: lines 5, 38",
+        "{folder}/export.jsonl: 1 row with empty text skipped: line 8",
+        "{folder}/export.jsonl: dates not understood, rows kept without a date: lines 3, 31",
+        "{folder}/export.jsonl: no article text (only metadata or boilerplate), rows skipped: lines 4, 37",
+        "{folder}/export.jsonl:13: not valid JSON (Expecting ',' delimiter at column 43); line skipped",
+        "{folder}/z-array.jsonl: one JSON array, not JSON Lines; write one object per line (jq -c '.[]' does it)"]
+    result = geoparse_dask([folder], ParserSettings.of(default_themes_path()), tmp_path / "parts",
+                           scheduler=cluster, partitions=8)
+    _assert_same(result, expected)
+    # Three files (three parts at most if read whole), the two exports cut into batches.
+    assert len(list((tmp_path / "parts").iterdir())) >= 5
+
+
+def test_strict_stops_at_a_large_text_tables_first_problem(cluster, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _text_tables(folder)
+    strict = ReadOptions(strict=True)
+    with pytest.raises(CorpusError) as local:
+        list(read_corpus([folder], strict))
+    with pytest.raises(CorpusError) as dask:
+        geoparse_dask([folder], ParserSettings.of(default_themes_path()), tmp_path / "parts",
+                      read_options=strict, scheduler=cluster, partitions=8)
+    assert str(dask.value) == str(local.value)
 
 
 @pytest.fixture
