@@ -350,9 +350,9 @@ class ResultCache:
                 return
             self._runs_marked.add(run)
             try:
-                self._connection.execute(
-                    "INSERT INTO runs VALUES (?, ?) ON CONFLICT (run) DO UPDATE SET last_used = excluded.last_used",
-                    (run, self._clock()))
+                self._connection.execute("INSERT INTO runs VALUES (?, ?) "
+                                         "ON CONFLICT (run) DO UPDATE SET last_used = excluded.last_used",
+                                         (run, self._clock()))
             except sqlite3.Error as error:
                 self._give_up(error)
 

@@ -41,8 +41,8 @@ from .exc import CorpusError
 from .problems import InputProblem
 from .tables import TABLE_SUFFIXES, TableReader, TableRecord, empty_text_problems
 
-__all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "TableBatch", "batch_documents", "corpus_pieces",
-           "file_problems", "partition_pieces", "partition_target", "read_piece", "reads_on_client",
+__all__ = ["PARTITION_BYTES", "Partition", "Piece", "PieceRead", "TableBatch", "batch_documents",
+           "corpus_pieces", "file_problems", "partition_pieces", "partition_target", "read_piece", "reads_on_client",
            "table_batches", "table_problems"]
 
 #: A partition holds about this many bytes of input, unless one file or row group is larger.
@@ -200,7 +200,7 @@ def partition_target(pieces: Sequence[Piece], count: int = 1, max_bytes: int = P
 
 def reads_on_client(partition: Partition, target: int) -> bool:
     """True for a partition of one CSV, TSV or JSON Lines file over ``target`` bytes: only a
-    reading from its start finds its rows, so the client reads it and sends its documents."""
+    reading from its start finds its rows, so the client reads it and sends its rows."""
     piece = partition.pieces[0]
     return (len(partition.pieces) == 1 and piece.size > target
             and Path(piece.file).suffix.lower() in _TEXT_TABLE_SUFFIXES)
@@ -299,7 +299,8 @@ def table_batches(piece: Piece, options: ReadOptions, target: int) -> Iterator[T
                 yield TableBatch(piece, batch)
                 batch, size = [], 0
     except CorpusError as error:
-        yield TableBatch(piece, batch, last=True, error=InputProblem(piece.name, 0, problem_text(error, piece.name)))
+        stopped = InputProblem(piece.name, 0, problem_text(error, piece.name))
+        yield TableBatch(piece, batch, last=True, error=stopped)
         return
     yield TableBatch(piece, batch, last=True, problems=table.problems)
 
