@@ -23,11 +23,11 @@ from .document import Document
 from .exc import CorpusError
 from .html_text import extract_html
 from .problems import InputProblem
-from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord
+from .tables import TABLE_SUFFIXES, TableColumns, TableReader, TableRecord, listed_rows
 
 __all__ = ["TEXT_SUFFIXES", "TABLE_SUFFIXES", "MAX_FILE_BYTES", "MAX_TABLE_BYTES", "ReadOptions",
            "read_corpus", "read_document", "sample_corpus_path", "check_corpus_paths", "corpus_files", "check_size",
-           "check_table_size", "document_problems", "documents_of", "file_documents", "problem_text",
+           "check_table_size", "document_problems", "documents_of", "error_problem", "file_documents",
            "row_document", "row_documents"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -185,18 +185,11 @@ def document_problems(name: str, bare: list[int], undated: list[int], parquet: b
     unit = "row" if parquet else "line"  # (Parquet rows have no lines)
     if bare:
         problems.append(InputProblem(name, 0, "no article text (only metadata or boilerplate), rows "
-                                     f"skipped: {_listed(unit, bare)}"))
+                                     f"skipped: {listed_rows(unit, bare)}"))
     if undated:
         problems.append(InputProblem(name, 0, f"dates not understood, rows kept without a date: "
-                                     f"{_listed(unit, undated)}", skipped=False))
+                                     f"{listed_rows(unit, undated)}", skipped=False))
     return problems
-
-
-def _listed(unit: str, numbers: list[int]) -> str:
-    """"line 4", "rows 6, 15", "lines 1, 2, ..., 20 and 7 more": the first 20 ``numbers``
-    (a large table's problem stays one readable line)."""
-    more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
-    return f"{unit}{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers[:20])) + more
 
 
 def documents_of(file: Path, doc_id: str, name: str, options: ReadOptions,
@@ -258,12 +251,13 @@ def file_documents(file: Path, doc_id: str, name: str, options: ReadOptions,
         for document in documents_of(file, doc_id, name, options, found):
             yield dataclasses.replace(document, path=doc_id) if sample else document
     except CorpusError as error:
-        found = [InputProblem(name, 0, problem_text(error, name))]
+        found = [error_problem(name, error)]
     problems += found
 
 
-def problem_text(error: CorpusError, name: str) -> str:
-    """The error's text without the file name it starts with (the problem records that)."""
+def error_problem(name: str, error: CorpusError) -> InputProblem:
+    """The problem of file ``name`` that ``error`` stopped: its text without the file name it
+    starts with (the problem records that)."""
     text = str(error)
-    return text[len(name) + 2:] if text.startswith(f"{name}: ") else text
+    return InputProblem(name, 0, text[len(name) + 2:] if text.startswith(f"{name}: ") else text)
 

@@ -35,7 +35,7 @@ from pathlib import Path
 # Private helpers of the local readers, reused so that a piece is read, numbered and
 # reported exactly as the local engine reads the whole file (tests/test_dask.py checks it).
 from .corpus import (MAX_TABLE_BYTES, ReadOptions, check_corpus_paths, check_table_size, corpus_files,
-                     document_problems, file_documents, problem_text, row_documents, sample_corpus_path)
+                     document_problems, error_problem, file_documents, row_documents, sample_corpus_path)
 from .document import Document
 from .exc import CorpusError
 from .problems import InputProblem
@@ -80,6 +80,11 @@ class Piece:
     row_groups: tuple[int, int] | None = None
     first_row: int = 0
     slices: int = 1
+
+    @property
+    def document_path(self) -> str:
+        """The path its documents record: a sample corpus file's doc id, else the file."""
+        return self.doc_id if self.sample else self.file
 
 
 @dataclass(frozen=True)
@@ -260,14 +265,13 @@ def read_piece(piece: Piece, options: ReadOptions = ReadOptions()) -> PieceRead:
 def _slice_documents(piece: Piece, options: ReadOptions, read: PieceRead) -> Iterator[Document]:
     """The documents of a Parquet slice, as :func:`geo.corpus.read_corpus` reads them from
     the whole file; a file that cannot be read is ``read.error``."""
-    path = piece.doc_id if piece.sample else piece.file
     try:
         check_table_size(Path(piece.file), piece.name)
         table = TableReader(Path(piece.file), options.columns, piece.name,
                             row_groups=range(*piece.row_groups), first_row=piece.first_row)
-        yield from row_documents(table, piece.doc_id, path, read.bare_rows, read.undated_rows)
+        yield from row_documents(table, piece.doc_id, piece.document_path, read.bare_rows, read.undated_rows)
     except CorpusError as error:
-        read.error = InputProblem(piece.name, 0, problem_text(error, piece.name))
+        read.error = error_problem(piece.name, error)
         return
     read.empty_rows = table.empty_rows
 
@@ -299,8 +303,7 @@ def table_batches(piece: Piece, options: ReadOptions, target: int) -> Iterator[T
                 yield TableBatch(piece, batch)
                 batch, size = [], 0
     except CorpusError as error:
-        stopped = InputProblem(piece.name, 0, problem_text(error, piece.name))
-        yield TableBatch(piece, batch, last=True, error=stopped)
+        yield TableBatch(piece, batch, last=True, error=error_problem(piece.name, error))
         return
     yield TableBatch(piece, batch, last=True, problems=table.problems)
 
@@ -308,8 +311,8 @@ def table_batches(piece: Piece, options: ReadOptions, target: int) -> Iterator[T
 def batch_documents(batch: TableBatch, read: PieceRead) -> Iterator[Document]:
     """The documents of ``batch``'s rows, as :func:`geo.corpus.read_corpus` makes them; the
     rows without article text and with dates not understood go to ``read``."""
-    path = batch.piece.doc_id if batch.piece.sample else batch.piece.file
-    yield from row_documents(batch.records, batch.piece.doc_id, path, read.bare_rows, read.undated_rows)
+    yield from row_documents(batch.records, batch.piece.doc_id, batch.piece.document_path,
+                             read.bare_rows, read.undated_rows)
 
 
 def table_problems(last: TableBatch, reads: Sequence[PieceRead]) -> list[InputProblem]:
@@ -317,9 +320,14 @@ def table_problems(last: TableBatch, reads: Sequence[PieceRead]) -> list[InputPr
     were made with ``reads`` (in order), as reading it whole reports them."""
     if last.error is not None:
         return [last.error]
+    return last.problems + _document_problems(last.piece.name, reads, parquet=False)
+
+
+def _document_problems(name: str, reads: Sequence[PieceRead], parquet: bool) -> list[InputProblem]:
+    """:func:`geo.corpus.document_problems` of the rows of all ``reads`` of one file."""
     bare = [row for read in reads for row in read.bare_rows]
     undated = [row for read in reads for row in read.undated_rows]
-    return last.problems + document_problems(last.piece.name, bare, undated, parquet=False)
+    return document_problems(name, bare, undated, parquet)
 
 
 def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
@@ -334,7 +342,4 @@ def file_problems(name: str, slices: Sequence[PieceRead]) -> list[InputProblem]:
     if errors:
         return [errors[0]]
     empty = [row for piece in slices for row in piece.empty_rows]
-    bare = [row for piece in slices for row in piece.bare_rows]
-    undated = [row for piece in slices for row in piece.undated_rows]
-    return (empty_text_problems(name, "row", empty)
-            + document_problems(name, bare, undated, parquet=True))
+    return empty_text_problems(name, "row", empty) + _document_problems(name, slices, parquet=True)

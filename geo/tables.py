@@ -58,7 +58,7 @@ from .exc import CorpusError
 from .problems import InputProblem
 
 __all__ = ["COLUMN_NAMES", "TABLE_SUFFIXES", "RowCollector", "TableColumns", "TableRead", "TableReader",
-           "TableRecord", "empty_text_problems", "read_table"]
+           "TableRecord", "empty_text_problems", "listed_rows", "read_table"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 
@@ -356,11 +356,17 @@ def empty_text_problems(name: str, unit: str, lines: list[int]) -> list[InputPro
     or none."""
     if not lines:
         return []
-    count = len(lines)
-    listed = ", ".join(map(str, lines[:_LISTED]))
-    more = f" and {count - _LISTED} more" if count > _LISTED else ""
-    plural = "" if count == 1 else "s"
-    return [InputProblem(name, 0, f"{count} row{plural} with empty text skipped: {unit}{plural} {listed}{more}")]
+    plural = "" if len(lines) == 1 else "s"
+    return [InputProblem(name, 0, f"{len(lines)} row{plural} with empty text skipped: "
+                                  f"{listed_rows(unit, lines)}")]
+
+
+def listed_rows(unit: str, numbers: list[int]) -> str:
+    """"line 4", "rows 6, 15", "lines 1, 2, ..., 20 and 7 more": the first 20 ``numbers``
+    (a large table's problem stays one readable line)."""
+    more = f" and {len(numbers) - _LISTED} more" if len(numbers) > _LISTED else ""
+    plural = "" if len(numbers) == 1 else "s"
+    return f"{unit}{plural} " + ", ".join(map(str, numbers[:_LISTED])) + more
 
 
 # --- CSV and TSV ---------------------------------------------------------------------------------
