@@ -104,7 +104,8 @@ def _cache_options(command):
 
 
 def _cache_path(options: dict) -> Path | None:
-    use_cache, folder = options.pop("use_cache"), options.pop("cache_dir")
+    # (cache_dir is left in the options: the geocoder keeps its answers there too, whichever asks first)
+    use_cache, folder = options.pop("use_cache"), options.get("cache_dir")
     return (folder or cache_dir()) / RESULTS_FILE if use_cache else None
 
 
